@@ -1,0 +1,248 @@
+"""Read and validate food tables and the supplement catalog.
+
+Internally every table has the same shape: index `id`, columns `name`, `price`
+(USD per unit of amount), `unit_g` (grams in one unit, 100 for per-100 g tables, NaN
+when the unit is not a weight), `unit_label`, `serving_units`, `serving_desc`,
+`category`, `tags`, `exclusion_reason`, and nutrient columns per unit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import pickle
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from optimizer.errors import FoodTableError, did_you_mean
+
+META_COLUMNS = (
+    "name", "price", "unit_g", "unit_label", "serving_units", "serving_desc",
+    "category", "tags", "exclusion_reason",
+)
+ID_ALIASES = ("id", "food_code", "supplement_id")
+NAME_ALIASES = ("name", "description")
+PRICE_ALIASES = ("price", "price_per_100g", "price_per_unit")
+TEXT_COLUMNS = {
+    "price_method", "serving_desc", "exclusion_reason", "wweia_category", "category",
+    "tags", "unit", "unit_label", "price_basis", "price_date", "description", "name",
+}
+CACHE_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class FoodTable:
+    """A validated table of foods (or supplements), amounts per `unit_label`."""
+
+    frame: pd.DataFrame
+    source: str
+    version: str  # sha256 prefix of the file, so a plan records which table it used
+
+    @property
+    def nutrient_columns(self) -> list[str]:
+        return [c for c in self.frame.columns if c not in META_COLUMNS and is_numeric(self.frame[c])]
+
+    def candidates(self) -> pd.DataFrame:
+        """Rows that may enter a plan (priced, not infant food, alcohol or water)."""
+        return self.frame[self.frame["exclusion_reason"] == ""]
+
+
+def is_numeric(col: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
+
+
+def _file_version(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()[:12]
+
+
+def _cache_path(path: Path, st: os.stat_result) -> Path:
+    root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mealplan"
+    key = f"{CACHE_VERSION}|{path.resolve()}|{st.st_mtime_ns}|{st.st_size}|{pd.__version__}"
+    return root / (hashlib.sha1(key.encode()).hexdigest()[:16] + ".pkl")
+
+
+def load_foods(path: Path) -> FoodTable:
+    """Read a food table CSV (the built-in one or a custom one) and validate it."""
+    path = Path(path)
+    try:
+        st = path.stat()
+    except OSError as err:
+        raise FoodTableError(f"{path}: food table not found ({err.strerror})") from err
+    cache = _cache_path(path, st)
+    try:
+        with cache.open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    table = FoodTable(normalise(read_csv(path), str(path)), str(path), _file_version(path))
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(table, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(cache)
+    except OSError:
+        pass  # a cache we cannot write only costs time
+    return table
+
+
+def load_supplements(path: Path) -> FoodTable:
+    """Read the supplement catalog: amounts are per unit (tablet or capsule)."""
+    path = Path(path)
+    frame = normalise(read_csv(path), str(path), default_unit="tablet")
+    return FoodTable(frame, str(path), _file_version(path))
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """Read a CSV as text cells, with a one-line error for any reading problem."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise FoodTableError(f"{path}: cannot read ({err.strerror})") from err
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise FoodTableError(f"{path} line {line}: not UTF-8 text (save it as UTF-8)") from err
+    if not text.strip():
+        raise FoodTableError(f"{path}: the file is empty")
+    import io
+
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        msg = str(err).strip().splitlines()[-1]
+        raise FoodTableError(f"{path}: not a valid CSV table ({msg})") from err
+
+
+def _pick(frame: pd.DataFrame, aliases: tuple[str, ...], what: str, where: str) -> str:
+    for a in aliases:
+        if a in frame.columns:
+            return a
+    hint = did_you_mean(aliases[0], frame.columns)
+    raise FoodTableError(
+        f"{where}: no {what} column (expected one of {', '.join(aliases)}){hint}"
+    )
+
+
+def _row_label(frame: pd.DataFrame, i: int, ids: pd.Series) -> str:
+    return f"row {i + 2} ({ids.iloc[i]})" if ids.iloc[i] else f"row {i + 2}"
+
+
+def normalise(raw: pd.DataFrame, where: str, default_unit: str = "100 g") -> pd.DataFrame:
+    """Validate a text table and convert it to the internal shape."""
+    if raw.empty:
+        raise FoodTableError(f"{where}: the table has no rows")
+    raw = raw.rename(columns=lambda c: str(c).strip())
+    if raw.columns.duplicated().any():
+        dup = raw.columns[raw.columns.duplicated()][0]
+        raise FoodTableError(f"{where}: column '{dup}' appears twice")
+    id_col = _pick(raw, ID_ALIASES, "id", where)
+    name_col = _pick(raw, NAME_ALIASES, "name", where)
+    price_col = _pick(raw, PRICE_ALIASES, "price", where)
+    ids = raw[id_col].str.strip()
+    for i, v in enumerate(ids):
+        if not v:
+            raise FoodTableError(f"{where} row {i + 2}: column {id_col} is empty")
+    dups = ids[ids.duplicated()]
+    if len(dups):
+        i = int(np.flatnonzero(ids.duplicated().to_numpy())[0])
+        raise FoodTableError(f"{where} row {i + 2}: duplicate id '{dups.iloc[0]}' in column {id_col}")
+    out = pd.DataFrame(index=pd.Index(ids.to_numpy(), name="id"))
+    out["name"] = raw[name_col].str.strip().to_numpy()
+    unit = raw["unit"].str.strip() if "unit" in raw.columns else pd.Series(default_unit, index=raw.index)
+    if "unit" not in raw.columns and price_col == "price_per_unit" and default_unit == "100 g":
+        unit = pd.Series("unit", index=raw.index)
+    out["unit_label"] = unit.replace("", default_unit).to_numpy()
+    out["unit_g"] = [_grams_in(u) for u in out["unit_label"]]
+    numeric_cols = [
+        c for c in raw.columns
+        if c not in (id_col, name_col) and c not in TEXT_COLUMNS and c != "unit"
+    ]
+    for c in numeric_cols:
+        vals = _to_numbers(raw[c], c, ids, where, allow_empty=(c != price_col))
+        out[c if c != price_col else "price"] = vals
+    price = out["price"]
+    out["exclusion_reason"] = raw.get("exclusion_reason", pd.Series("", index=raw.index)).to_numpy()
+    out.loc[price.isna() & (out["exclusion_reason"] == ""), "exclusion_reason"] = "no price"
+    # Servings: the built-in table gives serving_g; custom tables may give serving_units.
+    if "serving_g" in out.columns:
+        out["serving_units"] = out["serving_g"] / out["unit_g"]
+    elif "serving_units" not in out.columns:
+        out["serving_units"] = 1.0 if default_unit != "100 g" else np.nan
+    out["serving_desc"] = (
+        raw["serving_desc"].to_numpy() if "serving_desc" in raw.columns
+        else [f"1 {u}" for u in out["unit_label"]]
+    )
+    out["category"] = (
+        raw["wweia_category"].to_numpy() if "wweia_category" in raw.columns
+        else raw["category"].to_numpy() if "category" in raw.columns else ""
+    )
+    out["tags"] = raw["tags"].to_numpy() if "tags" in raw.columns else ""
+    for c in ("price_method", "price_basis", "price_date"):
+        if c in raw.columns:
+            out[c] = raw[c].to_numpy()
+    return out
+
+
+def _grams_in(unit: str) -> float:
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*g\s*", unit or "")
+    return float(m.group(1)) if m else math.nan
+
+
+def _to_numbers(col: pd.Series, name: str, ids: pd.Series, where: str, allow_empty: bool) -> pd.Series:
+    text = col.str.strip()
+    vals = pd.to_numeric(text.where(text != "", None), errors="coerce")
+    bad = vals.isna() & (text != "")
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise FoodTableError(
+            f"{where} {_row_label(col.to_frame(), i, ids)}: {name} is not a number "
+            f"('{text.iloc[i]}')"
+        )
+    nan_text = text.str.lower().isin(["nan", "inf", "-inf", "infinity"])
+    if nan_text.any():
+        i = int(np.flatnonzero(nan_text.to_numpy())[0])
+        raise FoodTableError(
+            f"{where} {_row_label(col.to_frame(), i, ids)}: {name} is '{text.iloc[i]}', "
+            "not a finite number"
+        )
+    neg = vals < 0
+    if neg.any():
+        i = int(np.flatnonzero(neg.to_numpy())[0])
+        raise FoodTableError(
+            f"{where} {_row_label(col.to_frame(), i, ids)}: {name} is negative ({vals.iloc[i]:g})"
+        )
+    if not allow_empty and vals.isna().all():
+        raise FoodTableError(f"{where}: column {name} has no values")
+    return vals.astype(float).to_numpy()
+
+
+def search_foods(table: FoodTable, text: str, limit: int = 25) -> pd.DataFrame:
+    """Foods whose name or category contains every word of `text` (case-insensitive)."""
+    f = table.frame
+    hay = (f["name"] + " " + f["category"].astype(str) + " " + f.index.to_series()).str.lower()
+    mask = pd.Series(True, index=f.index)
+    for word in text.lower().split():
+        mask &= hay.str.contains(word, regex=False)
+    return f[mask].head(limit)
+
+
+def food_row(table: FoodTable, food_id: str) -> pd.Series:
+    """One food by id, or a clear error."""
+    if food_id not in table.frame.index:
+        raise FoodTableError(
+            f"{table.source}: no food with id '{food_id}'"
+            f"{did_you_mean(food_id, table.frame.index.astype(str))}"
+            " (try 'mealplan foods search TEXT')"
+        )
+    return table.frame.loc[food_id]

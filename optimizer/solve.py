@@ -1,0 +1,200 @@
+"""Run HiGHS on a PuLP problem and report what it proved.
+
+The one solver used is `pulp.HiGHS`. Under PuLP 3.3 its stock hand-off adds columns and
+rows one at a time, which costs more than the solve on our models; `BulkHiGHS` hands
+the whole matrix over in one addCols/addRows call, as PuLP 4 already does, and leaves
+status, values and duals to PuLP's own code.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import pulp
+
+from optimizer.errors import SolverError
+
+TOL = 1e-6
+_PULP4 = hasattr(pulp.LpProblem, "exported_variables")
+
+
+class BulkHiGHS(pulp.HiGHS):
+    """`pulp.HiGHS` with a one-call model hand-off under PuLP 3.3."""
+
+    if not _PULP4:
+
+        def buildSolverModel(self, lp):  # noqa: N802 (PuLP's name)
+            inf = highspy.kHighsInf
+            variables = lp.variables()
+            for i, var in enumerate(variables):
+                var.index = i
+            n = len(variables)
+            cost = np.zeros(n)
+            for var, coef in lp.objective.items():
+                cost[var.index] = coef
+            lower = np.array([-inf if v.lowBound is None else v.lowBound for v in variables])
+            upper = np.array([inf if v.upBound is None else v.upBound for v in variables])
+            h = lp.solverModel
+            empty = np.zeros(0, dtype=np.int32)
+            h.addCols(n, cost, lower, upper, 0, empty, empty, np.zeros(0))
+            if lp.sense == pulp.LpMaximize:
+                h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+            if self.mip:
+                ints = np.array(
+                    [v.index for v in variables if v.cat == pulp.LpInteger], dtype=np.int32
+                )
+                if len(ints):
+                    h.changeColsIntegrality(
+                        len(ints), ints, np.full(len(ints), highspy.HighsVarType.kInteger)
+                    )
+            starts, index, value, lo, hi = [], [], [], [], []
+            for i, con in enumerate(lp.constraints()):
+                con.index = i
+                starts.append(len(index))
+                for var, coef in con.items():
+                    if coef != 0:
+                        index.append(var.index)
+                        value.append(coef)
+                lb, ub = con.getLb(), con.getUb()
+                lo.append(-inf if lb is None else lb)
+                hi.append(inf if ub is None else ub)
+            h.addRows(
+                len(lo), np.array(lo, float), np.array(hi, float), len(index),
+                np.array(starts, np.int32), np.array(index, np.int32), np.array(value, float),
+            )
+
+
+@dataclass(frozen=True)
+class SolveOutcome:
+    """What HiGHS reported, read from HiGHS itself so PuLP 3 and 4 agree."""
+
+    status: str  # "optimal", "infeasible", "unbounded", "time_limit", ...
+    has_solution: bool
+    objective: float | None
+    mip_gap: float | None  # relative gap for MILPs, None for LPs
+    bound: float | None
+    seconds: float
+
+
+_STATUS = {
+    "Optimal": "optimal",
+    "Infeasible": "infeasible",
+    "Unbounded": "unbounded",
+    "Primal infeasible or unbounded": "infeasible",
+    "Time limit reached": "time_limit",
+    "Iteration limit reached": "iteration_limit",
+}
+
+
+def run_highs(
+    prob: pulp.LpProblem,
+    *,
+    time_limit: float | None = None,
+    gap_rel: float | None = None,
+    presolve: bool = False,
+    mip: bool = True,
+) -> SolveOutcome:
+    """Solve with HiGHS's own MIP solver (or as an LP with mip=False).
+
+    Presolve is off by default: on this LP shape (few dense rows, thousands of
+    columns) it costs more than it saves. A non-optimal answer is retried with it on.
+    """
+    opts = {"presolve": "on" if presolve else "off"}
+    solver = BulkHiGHS(msg=False, timeLimit=time_limit, gapRel=gap_rel, mip=mip, **opts)
+    try:
+        prob.solve(solver)
+    except pulp.PulpSolverError as err:
+        raise SolverError(f"HiGHS failed: {err}") from err
+    outcome = _outcome(prob.solverModel, mip and _has_integers(prob))
+    if outcome.status not in ("optimal", "infeasible", "time_limit") and not presolve:
+        return run_highs(prob, time_limit=time_limit, gap_rel=gap_rel, presolve=True, mip=mip)
+    return outcome
+
+
+def _has_integers(prob: pulp.LpProblem) -> bool:
+    return any(v.cat == pulp.LpInteger for v in prob.variables())
+
+
+def _outcome(h: highspy.Highs, is_mip: bool, seconds: float | None = None) -> SolveOutcome:
+    status_text = h.modelStatusToString(h.getModelStatus())
+    status = _STATUS.get(status_text, status_text.lower().replace(" ", "_"))
+    info = h.getInfo()
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    gap = info.mip_gap if is_mip and has_solution else None
+    bound = info.mip_dual_bound if is_mip else None
+    obj = h.getObjectiveValue() if has_solution else None
+    return SolveOutcome(status, has_solution, obj, gap, bound,
+                        h.getRunTime() if seconds is None else seconds)
+
+
+def _columns(prob: pulp.LpProblem, variables: list) -> list[int]:
+    """HiGHS column index of each PuLP variable after a solve."""
+    if _PULP4:
+        pos = {v.id: j for j, v in enumerate(prob.exported_variables())}
+        return [pos[v.id] for v in variables]
+    return [v.index for v in variables]
+
+
+def solve_few_integers(prob: pulp.LpProblem, integer_vars: list, max_nodes: int = 2000) -> SolveOutcome:
+    """Solve a problem whose integers are a handful of small counts (supplement units).
+
+    HiGHS's MIP solver spends ~0.2 s setting up on 4,000 columns before its first LP,
+    100x the LP itself. Here PuLP hands the LP relaxation to HiGHS once, then a
+    depth-first branch and bound changes only the integer columns' bounds on that same
+    HiGHS instance (warm-started dual simplex). The answer is exact: nodes are pruned
+    only by infeasibility or by an LP bound no better than the incumbent. At the end the
+    integers are fixed at their best values and the LP is re-solved, so PuLP reads
+    values, duals and slacks of the plan as it will be shown.
+    """
+    start = time.perf_counter()
+    solver = BulkHiGHS(msg=False, mip=False, presolve="off")
+    try:
+        prob.solve(solver)
+    except pulp.PulpSolverError as err:
+        raise SolverError(f"HiGHS failed: {err}") from err
+    h: highspy.Highs = prob.solverModel
+    first = _outcome(h, False)
+    if first.status != "optimal" or not integer_vars:
+        return first
+    cols = np.array(_columns(prob, integer_vars), dtype=np.int32)
+    lp = h.getLp()
+    lo0 = np.array(lp.col_lower_)[cols]
+    hi0 = np.array(lp.col_upper_)[cols]
+    best_obj, best_x = np.inf, None
+    stack = [(lo0.copy(), hi0.copy())]
+    nodes = 0
+    while stack:
+        lo, hi = stack.pop()
+        nodes += 1
+        if nodes > max_nodes:
+            raise SolverError(f"supplement search exceeded {max_nodes} nodes")
+        h.changeColsBounds(len(cols), cols, lo, hi)
+        h.run()
+        node = _outcome(h, False)
+        if node.status != "optimal" or node.objective >= best_obj - 1e-9:
+            continue
+        x = np.array(h.getSolution().col_value)[cols]
+        frac = np.abs(x - np.round(x))
+        j = int(np.argmax(frac))
+        if frac[j] <= 1e-7:
+            best_obj, best_x = node.objective, np.round(x)
+            continue
+        down_hi, up_lo = hi.copy(), lo.copy()
+        down_hi[j] = np.floor(x[j])
+        up_lo[j] = np.ceil(x[j])
+        # explore the nearer side first
+        first_up = x[j] - np.floor(x[j]) > 0.5
+        children = [(lo, down_hi), (up_lo, hi)]
+        stack.extend(children if first_up else children[::-1])
+    if best_x is None:
+        h.changeColsBounds(len(cols), cols, lo0, hi0)
+        return SolveOutcome("infeasible", False, None, None, None, time.perf_counter() - start)
+    h.changeColsBounds(len(cols), cols, best_x, best_x)
+    h.run()
+    solver.findSolutionValues(prob)  # PuLP fills values, duals and slacks
+    final = _outcome(h, False, time.perf_counter() - start)
+    return SolveOutcome(final.status, final.has_solution, final.objective, 0.0,
+                        final.objective, seconds)

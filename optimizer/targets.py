@@ -1,0 +1,307 @@
+"""Daily targets by life stage, from the checked DRI and Dietary Guidelines tables."""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+from optimizer.errors import ProfileError
+from optimizer.paths import reference_dir
+
+ACTIVITIES = ("sedentary", "moderately_active", "active")
+SEXES = ("female", "male")
+ENERGY_TOLERANCE = 0.05  # energy range: DGA calorie level +/- 5 % (DGA rounds to 200 kcal)
+PREGNANCY_KCAL = {1: 0, 2: 340, 3: 452}  # DGA 2020-2025 Table A2-3
+LACTATION_KCAL = {1: 330, 2: 400}  # first / second 6 months postpartum
+
+IOM_1997 = "IOM 1997, DRIs for Ca, P, Mg, vitamin D and fluoride"
+IOM_2011 = "IOM 2011, DRIs for calcium and vitamin D"
+NASEM_2019 = "NASEM 2019, DRIs for sodium and potassium"
+IOM_2005 = "IOM 2002/2005, DRIs for energy and macronutrients"
+DGA_2020 = "Dietary Guidelines for Americans 2020-2025"
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """Something a target can bound: a column total, a supplement-only total, or a share."""
+
+    name: str
+    unit: str
+    numerator: str  # food-table column
+    factor: float = 1.0  # e.g. 4 kcal per g protein
+    denominator: str | None = None  # for shares and ratios
+    scale: float = 1.0  # 100 for "% of energy"
+    supplements_only: bool = False
+    foods_only: bool = False
+
+
+SHARES = {
+    "protein_pct_energy": ("protein_g", 4.0),
+    "fat_pct_energy": ("fat_g", 9.0),
+    "carbohydrate_pct_energy": ("carbohydrate_g", 4.0),
+    "saturated_fat_pct_energy": ("saturated_fat_g", 9.0),
+    "added_sugars_pct_energy": ("added_sugars_g", 4.0),
+}
+
+
+def unit_of(column: str) -> str:
+    """Return the unit a column name carries ('magnesium_mg' -> 'mg')."""
+    for suffix, unit in (
+        ("_cup_eq", "cup-eq"),
+        ("_oz_eq", "oz-eq"),
+        ("_tsp_eq", "tsp-eq"),
+        ("_kcal", "kcal"),
+        ("_mg", "mg"),
+        ("_ug", "µg"),
+        ("_g", "g"),
+        ("_usd", "USD"),
+    ):
+        if column.endswith(suffix):
+            return unit
+    return ""
+
+
+def quantity(name: str, columns: list[str] | tuple[str, ...]) -> Quantity | None:
+    """Resolve a target name against the food table's columns; None if unknown."""
+    if name in SHARES:
+        col, factor = SHARES[name]
+        return Quantity(name, "% of energy", col, factor, "energy_kcal", 100.0)
+    if name == "supplemental_magnesium_mg":
+        return Quantity(name, "mg", "magnesium_mg", supplements_only=True)
+    if ":" in name:
+        num, den = name.split(":", 1)
+        if num in columns and den in columns:
+            return Quantity(name, "ratio", num, 1.0, den, 1.0)
+        return None
+    if name in columns:
+        return Quantity(name, unit_of(name), name)
+    return None
+
+
+@dataclass(frozen=True)
+class Target:
+    """A bound on one quantity, with where it comes from."""
+
+    name: str
+    min: float | None = None
+    max: float | None = None
+    min_kind: str = ""  # RDA, AI, AMDR, DGA, EER, USER, ...
+    max_kind: str = ""  # UL, CDRR, AMDR, DGA, LIMIT, USER, ...
+    min_source: str = ""
+    max_source: str = ""
+
+    def check(self, where: str) -> None:
+        for bound in (self.min, self.max):
+            if bound is not None and (math.isnan(bound) or bound < 0):
+                raise ProfileError(f"{where}: {self.name} bound {bound} must be >= 0")
+        if self.min is not None and self.max is not None and self.min > self.max + 1e-9:
+            raise ProfileError(
+                f"{where}: {self.name} min {self.min:g} is above its max {self.max:g} "
+                f"(min from {self.min_source or self.min_kind}, "
+                f"max from {self.max_source or self.max_kind})"
+            )
+
+
+@dataclass(frozen=True)
+class LifeStage:
+    """Who the plan is for."""
+
+    sex: str = "female"
+    age: float = 35
+    pregnant: bool = False
+    lactating: bool = False
+    activity: str = "moderately_active"
+    trimester: int = 2
+    lactation_period: int = 1
+    body_weight_kg: float | None = None
+
+    def validate(self, where: str = "profile") -> LifeStage:
+        if self.sex not in SEXES:
+            raise ProfileError(f"{where}: sex must be female or male, not '{self.sex}'")
+        if not (1 <= self.age <= 120):
+            raise ProfileError(
+                f"{where}: age {self.age:g} is outside 1-120 years "
+                "(infants under 1 year are not covered)"
+            )
+        if self.activity not in ACTIVITIES:
+            raise ProfileError(
+                f"{where}: activity must be one of {', '.join(ACTIVITIES)}, "
+                f"not '{self.activity}'"
+            )
+        if (self.pregnant or self.lactating) and self.sex != "female":
+            raise ProfileError(f"{where}: pregnancy and lactation apply to sex female")
+        if self.pregnant and self.lactating:
+            raise ProfileError(f"{where}: choose pregnant or lactating, not both")
+        if (self.pregnant or self.lactating) and not (14 <= self.age <= 50):
+            raise ProfileError(
+                f"{where}: DRIs for pregnancy and lactation cover ages 14-50, "
+                f"not {self.age:g}"
+            )
+        if self.trimester not in PREGNANCY_KCAL:
+            raise ProfileError(f"{where}: trimester must be 1, 2 or 3")
+        if self.lactation_period not in LACTATION_KCAL:
+            raise ProfileError(f"{where}: lactation_period must be 1 or 2")
+        if self.body_weight_kg is not None and not (5 <= self.body_weight_kg <= 300):
+            raise ProfileError(f"{where}: body_weight_kg must be between 5 and 300")
+        return self
+
+    @property
+    def state(self) -> str:
+        return "pregnancy" if self.pregnant else "lactation" if self.lactating else ""
+
+    def describe(self) -> str:
+        extra = f", {self.state}" if self.state else ""
+        return f"{self.sex}, {self.age:g} y{extra}, {self.activity.replace('_', ' ')}"
+
+
+@cache
+def _table(name: str) -> list[dict[str, str]]:
+    path = Path(reference_dir()) / name
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return list(csv.DictReader(fh))
+    except OSError as err:
+        raise ProfileError(f"{path}: reference table not readable ({err.strerror})") from err
+
+
+def _in_band(row: dict[str, str], age: float, lo: str, hi: str) -> bool:
+    top = float(row[hi]) if row[hi] else math.inf
+    return float(row[lo]) <= math.floor(age) <= top
+
+
+def dri_row(stage: LifeStage) -> dict[str, str]:
+    """The DRI table row for a life stage."""
+    for row in _table("dri_minerals_protein_fiber.csv"):
+        if row["state"] != stage.state:
+            continue
+        if row["sex"] not in ("any", stage.sex):
+            continue
+        if _in_band(row, stage.age, "age_min_years", "age_max_years"):
+            return row
+    raise ProfileError(f"no DRI row for {stage.describe()}")
+
+
+def energy_kcal(stage: LifeStage) -> tuple[float, str]:
+    """Estimated calorie need and its source."""
+    if stage.age < 2:
+        rows = [r for r in _table("dga_2020_toddler_calorie_needs.csv") if r["sex"] == stage.sex]
+        kcal = float(next(r["kcal"] for r in rows if r["age_min_months"] == "18"))
+        return kcal, f"{DGA_2020}, Table A2-1 (18 months)"
+    rows = _table("dga_2020_calorie_needs.csv")
+    for row in rows:
+        if row["sex"] == stage.sex and _in_band(row, stage.age, "age_min_years", "age_max_years"):
+            kcal = float(row[f"{stage.activity}_kcal"])
+            src = f"{DGA_2020}, Table A2-2 ({stage.activity.replace('_', ' ')})"
+            if stage.pregnant:
+                kcal += PREGNANCY_KCAL[stage.trimester]
+                src += f" + Table A2-3 trimester {stage.trimester}"
+            if stage.lactating:
+                kcal += LACTATION_KCAL[stage.lactation_period]
+                src += " + Table A2-3 lactation"
+            return kcal, src
+    raise ProfileError(f"no calorie need for {stage.describe()}")
+
+
+PATTERN_COLUMNS = {
+    "fruits_cup_eq_per_day": "fruit_cup_eq",
+    "vegetables_cup_eq_per_day": "vegetables_cup_eq",
+    "grains_oz_eq_per_day": "grains_oz_eq",
+    "whole_grains_oz_eq_per_day": "whole_grains_oz_eq",
+    "dairy_cup_eq_per_day": "dairy_cup_eq",
+    "protein_foods_oz_eq_per_day": "protein_foods_oz_eq",
+    "oils_g_per_day": "oils_g",
+}
+
+
+def pattern_targets(kcal: float, age: float, vegetarian: bool = False) -> list[Target]:
+    """Minimum food-group amounts of the DGA pattern nearest to `kcal`."""
+    if age < 2:
+        name, table = "dga_2020_pattern_12_23_months.csv", "Table A3-1"
+    elif vegetarian:
+        name, table = "dga_2020_vegetarian_pattern.csv", "vegetarian pattern"
+    else:
+        name, table = "dga_2020_healthy_us_pattern.csv", "Table A3-2"
+    rows = _table(name)
+    row = min(rows, key=lambda r: abs(float(r["calorie_level_kcal"]) - kcal))
+    level = float(row["calorie_level_kcal"])
+    src = f"{DGA_2020}, {table}, {level:g} kcal pattern"
+    return [
+        Target(col, min=float(row[key]), min_kind="DGA", min_source=src)
+        for key, col in PATTERN_COLUMNS.items()
+    ]
+
+
+def caffeine_limit(stage: LifeStage) -> tuple[float, str]:
+    """Upper limit for caffeine in mg/day (guidance, not a DRI)."""
+    if stage.pregnant or stage.lactating:
+        return 200.0, "ACOG 2010 / EFSA 2015, 200 mg/day in pregnancy and lactation"
+    if stage.age >= 19:
+        return 400.0, "FDA 2018, 400 mg/day for healthy adults"
+    hc = "Health Canada 2010 guidance for children"
+    for top, mg in ((3, 0.0), (6, 45.0), (9, 62.5), (12, 85.0), (18, 100.0)):
+        if stage.age <= top:
+            return mg, hc
+    return 400.0, hc
+
+
+def life_stage_targets(stage: LifeStage, pattern: bool = True) -> list[Target]:
+    """All default targets for a life stage, each with its kind and source."""
+    stage.validate()
+    d = {k: v for k, v in dri_row(stage).items()}
+    num = {k: float(v) for k, v in d.items() if k not in ("life_stage", "sex", "state") and v}
+    kcal, kcal_src = energy_kcal(stage)
+    group = d["life_stage"]
+    protein = num["protein_g_rda"]
+    protein_src = f"{IOM_2005} ({group})"
+    if stage.body_weight_kg:
+        protein = max(protein, num["protein_g_per_kg_rda"] * stage.body_weight_kg)
+        protein_src = (
+            f"{IOM_2005}, {num['protein_g_per_kg_rda']:g} g/kg x {stage.body_weight_kg:g} kg"
+        )
+    caffeine, caffeine_src = caffeine_limit(stage)
+    t = [
+        Target("energy_kcal", kcal * (1 - ENERGY_TOLERANCE), kcal * (1 + ENERGY_TOLERANCE),
+               "EER", "EER", kcal_src + " -5 %", kcal_src + " +5 %"),
+        Target("magnesium_mg", min=num["magnesium_mg_rda"], min_kind="RDA",
+               min_source=f"{IOM_1997} ({group})"),
+        Target("supplemental_magnesium_mg", max=num["supplemental_magnesium_mg_ul"],
+               max_kind="UL", max_source=f"{IOM_1997}: supplements and medicines only"),
+        Target("potassium_mg", min=num["potassium_mg_ai"], min_kind="AI",
+               min_source=f"{NASEM_2019} ({group})"),
+        Target("calcium_mg", num["calcium_mg_rda"], num["calcium_mg_ul"], "RDA", "UL",
+               f"{IOM_2011} ({group})", f"{IOM_2011} ({group})"),
+        Target("sodium_mg", max=num["sodium_mg_cdrr"], max_kind="CDRR",
+               max_source=f"{NASEM_2019} ({group})"),
+        Target("protein_g", min=protein, min_kind="RDA", min_source=protein_src),
+        Target("fiber_g", min=num["fiber_g_ai"], min_kind="AI", min_source=f"{IOM_2005} ({group})"),
+        Target("vitamin_d_ug", num["vitamin_d_ug_rda"], num["vitamin_d_ug_ul"], "RDA", "UL",
+               f"{IOM_2011} ({group})", f"{IOM_2011} ({group})"),
+        Target("caffeine_mg", max=caffeine, max_kind="LIMIT", max_source=caffeine_src),
+    ]
+    for name, key in (("protein", "protein"), ("fat", "fat"), ("carbohydrate", "carbohydrate")):
+        t.append(
+            Target(f"{name}_pct_energy", num[f"{key}_pct_energy_amdr_min"],
+                   num[f"{key}_pct_energy_amdr_max"], "AMDR", "AMDR",
+                   f"{IOM_2005} ({group})", f"{IOM_2005} ({group})")
+        )
+    for name in ("added_sugars", "saturated_fat"):
+        t.append(
+            Target(f"{name}_pct_energy", max=num[f"{name}_pct_energy_dga_max"], max_kind="DGA",
+                   max_source=f"{DGA_2020}: less than 10 % of energy")
+        )
+    if pattern:
+        t.extend(pattern_targets(kcal, stage.age))
+    return t
+
+
+def merge(base: Target, new: Target) -> Target:
+    """Overlay the bounds `new` sets onto `base`."""
+    out = base
+    if new.min is not None:
+        out = replace(out, min=new.min, min_kind=new.min_kind, min_source=new.min_source)
+    if new.max is not None:
+        out = replace(out, max=new.max, max_kind=new.max_kind, max_source=new.max_source)
+    return out
