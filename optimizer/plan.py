@@ -157,6 +157,10 @@ def make_plan(model: Model, profile: Profile, targets: list[Target], prices: Pri
                 if (b in ("min",) and t.min is not None and _binds(value, t.min))
                 or (b == "max" and t.max is not None and _binds(value, t.max))]
         ref = t.min if t.min is not None else t.max
+        if t.min is not None and t.max is not None and t.min_kind == t.max_kind == "EER":
+            ref = (t.min + t.max) / 2  # the calorie need itself
+        if q.denominator is not None:
+            ref = None  # a share's "% of target" would mislead
         rows.append({
             "nutrient": t.name, "unit": q.unit, "amount": value,
             "min": t.min, "max": t.max,

@@ -15,11 +15,13 @@ DEFAULT_MAX_GRAMS = 500.0
 
 @dataclass(frozen=True)
 class FoodLimit:
-    """Bounds on one food's amount per day, in grams (or table units)."""
+    """Bounds on one food's amount per day, in grams and/or household servings."""
 
     food: str
     min_g: float | None = None
     max_g: float | None = None
+    min_servings: float | None = None
+    max_servings: float | None = None
 
 
 @dataclass(frozen=True)

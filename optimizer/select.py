@@ -137,7 +137,7 @@ def select_foods(table: FoodTable, profile: Profile, where: str) -> pd.DataFrame
         if lim.food not in frame.index:
             raise ProfileError(f"{where}: food limit for unknown food id '{lim.food}'"
                                f"{did_you_mean(lim.food, frame.index.astype(str))}")
-        if (lim.min_g or 0) > 0 and not keep[lim.food]:
+        if ((lim.min_g or 0) > 0 or (lim.min_servings or 0) > 0) and not keep[lim.food]:
             why = frame.at[lim.food, "exclusion_reason"] or "excluded by the profile or diet"
             raise ProfileError(f"{where}: food {lim.food} ({frame.at[lim.food, 'name']}) "
                                f"has a minimum amount but is not allowed: {why}")
@@ -162,12 +162,27 @@ def food_bounds(foods: pd.DataFrame, profile: Profile, where: str) -> tuple[np.n
         if i is None:
             continue
         per = unit_g[i] if unit_g[i] > 0 else 1.0
-        if lim.max_g is not None:
-            ub[i] = lim.max_g / per
-        if lim.min_g is not None:
-            lb[i] = lim.min_g / per
-            ub[i] = max(ub[i], lb[i])
+        srv = serving[i] if serving[i] > 0 else 1.0
+        his = [x for x in (_div(lim.max_g, per), _mul(lim.max_servings, srv)) if x is not None]
+        los = [x for x in (_div(lim.min_g, per), _mul(lim.min_servings, srv)) if x is not None]
+        if his:
+            ub[i] = min(his)
+        if los:
+            lb[i] = max(los)
+            if not his:
+                ub[i] = max(ub[i], lb[i])
+        if lb[i] > ub[i] + 1e-9:
+            raise ProfileError(f"{where}: food {lim.food}: its minimum is above its maximum "
+                               "once servings are converted to grams")
     return lb, ub
+
+
+def _div(x: float | None, d: float) -> float | None:
+    return None if x is None else x / d
+
+
+def _mul(x: float | None, m: float) -> float | None:
+    return None if x is None else x * m
 
 
 def select_supplements(catalog: FoodTable, profile: Profile, where: str) -> pd.DataFrame:

@@ -197,4 +197,4 @@ def solve_few_integers(prob: pulp.LpProblem, integer_vars: list, max_nodes: int 
     solver.findSolutionValues(prob)  # PuLP fills values, duals and slacks
     final = _outcome(h, False, time.perf_counter() - start)
     return SolveOutcome(final.status, final.has_solution, final.objective, 0.0,
-                        final.objective, seconds)
+                        final.objective, final.seconds)

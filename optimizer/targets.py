@@ -264,7 +264,8 @@ def life_stage_targets(stage: LifeStage, pattern: bool = True) -> list[Target]:
     caffeine, caffeine_src = caffeine_limit(stage)
     t = [
         Target("energy_kcal", kcal * (1 - ENERGY_TOLERANCE), kcal * (1 + ENERGY_TOLERANCE),
-               "EER", "EER", kcal_src + " -5 %", kcal_src + " +5 %"),
+               "EER", "EER", f"{kcal_src}: {kcal:g} kcal +/- 5 %",
+               f"{kcal_src}: {kcal:g} kcal +/- 5 %"),
         Target("magnesium_mg", min=num["magnesium_mg_rda"], min_kind="RDA",
                min_source=f"{IOM_1997} ({group})"),
         Target("supplemental_magnesium_mg", max=num["supplemental_magnesium_mg_ul"],

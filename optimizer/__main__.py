@@ -1,0 +1,5 @@
+"""`python -m optimizer` runs the `mealplan` command line."""
+
+from optimizer.cli import cli
+
+cli(prog_name="mealplan")

@@ -1,0 +1,307 @@
+"""The `mealplan` command line: build inputs, call the library once, print.
+
+Heavy libraries (pandas, PuLP, HiGHS) are imported inside the commands that need them.
+Exit codes: 0 success, 1 a problem the user can fix, 2 a malformed command line,
+3 no plan meets the targets (the diagnosis is printed).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+FORMATS = ("table", "json", "csv", "markdown")
+EXIT_INFEASIBLE = 3
+
+
+class InfeasibleExit(click.ClickException):
+    exit_code = EXIT_INFEASIBLE
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn library errors into one-line `Error: ...` messages."""
+    from optimizer.errors import InfeasibleError, OptimizerError
+
+    try:
+        yield
+    except InfeasibleError as err:
+        from optimizer.report import render_diagnosis
+
+        if err.diagnosis is not None:
+            click.echo(render_diagnosis(err.diagnosis), err=True, nl=False)
+        raise InfeasibleExit(str(err)) from None
+    except OptimizerError as err:
+        raise click.ClickException(str(err)) from None
+
+
+def profile_options(f):
+    """Life stage, profile file and command-line tweaks, shared by plan/explain/targets."""
+    opts = [
+        click.option("--profile", "profile_path", type=click.Path(path_type=Path),
+                     help="Client profile (TOML) or the name of a bundled profile."),
+        click.option("--sex", type=click.Choice(["female", "male"]), help="Sex for the DRIs."),
+        click.option("--age", type=float, help="Age in years (1-120)."),
+        click.option("--pregnant", is_flag=True, default=None, help="Pregnancy DRIs."),
+        click.option("--lactating", is_flag=True, default=None, help="Lactation DRIs."),
+        click.option("--activity", type=click.Choice(["sedentary", "moderately_active", "active"]),
+                     help="Activity level for the calorie need."),
+        click.option("--weight-kg", type=float, help="Body weight for protein g/kg."),
+        click.option("--set", "overrides", multiple=True, metavar="NUTRIENT.BOUND=VALUE",
+                     help="Change a target, e.g. --set magnesium_mg.min=420."),
+        click.option("--exclude", multiple=True, metavar="FOOD",
+                     help="Exclude foods: an id, text, category:TEXT or group:NAME."),
+        click.option("--include", multiple=True, metavar="FOOD",
+                     help="Allow only these foods (same forms as --exclude)."),
+        click.option("--diet", multiple=True, help="vegetarian, vegan, pescatarian, dairy_free, "
+                     "no_nuts or gluten_free."),
+        click.option("--no-supplements", is_flag=True, default=None,
+                     help="Foods only, no supplements."),
+        click.option("--budget", type=float, help="Daily budget cap in USD."),
+        click.option("--max-servings", type=float, help="Cap per food in household servings/day."),
+        click.option("--no-pattern", is_flag=True, default=None,
+                     help="Drop the Dietary Guidelines food-group pattern."),
+        click.option("--kidney-disease", is_flag=True, default=None,
+                     help="Chronic kidney disease: no Mg/K supplements, clinician review."),
+        click.option("--objective", help="Minimise this food-table column instead of cost."),
+        click.option("--price-year", help="Show prices in another year's dollars: 2017-18 "
+                     "(default), a year 2000-2025, or current."),
+        click.option("--foods", "foods_path", type=click.Path(path_type=Path),
+                     help="Use this food table CSV instead of the built-in one."),
+        click.option("--supplements", "supplements_path", type=click.Path(path_type=Path),
+                     help="Use this supplement catalog CSV."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def build_profile(kw: dict) -> object:
+    """Defaults < profile file < command line, each change recorded with its source."""
+    from optimizer.profile_io import apply_cli, load_profile
+
+    prof = load_profile(kw.get("profile_path"))
+    return apply_cli(prof, kw)
+
+
+def _tables(kw: dict):
+    from optimizer.foods import load_foods, load_supplements
+    from optimizer.paths import foods_csv, supplements_csv
+
+    foods = load_foods(kw.get("foods_path") or foods_csv())
+    supps = load_supplements(kw.get("supplements_path") or supplements_csv())
+    return foods, supps
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print, or write the file atomically."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from optimizer.fileio import write_atomic
+
+    write_atomic(output, text)
+    click.echo(f"Wrote {output}", err=True)
+
+
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
+                             show_default=True, help="Output format.")
+output_option = click.option("--output", type=click.Path(path_type=Path),
+                             help="Write to this file (atomically) instead of stdout.")
+
+
+@click.group()
+@click.version_option(package_name="mealplan")
+def cli() -> None:
+    """Least-cost meal plans that meet magnesium, potassium and calcium targets.
+
+    Plans are information, not medical advice.
+    """
+
+
+@cli.command()
+@profile_options
+@format_option
+@output_option
+@click.option("--explain", "with_explain", is_flag=True, help="Add the explanation.")
+def plan(fmt: str, output: Path | None, with_explain: bool, **kw) -> None:
+    """Print the cheapest daily plan, e.g. `mealplan plan --sex male --age 55`."""
+    with user_errors():
+        from optimizer.plan import solve_plan
+        from optimizer.render import RENDERERS, plan_to_dict
+
+        foods, supps = _tables(kw)
+        result = solve_plan(foods, supps, build_profile(kw), kw.get("price_year"))
+        d = plan_to_dict(result)
+        if with_explain:
+            from optimizer.report import explanation_dict
+
+            d["explanation"] = explanation_dict(result)
+        text = RENDERERS[fmt](d)
+        if with_explain and fmt in ("table", "markdown"):
+            from optimizer.report import render_explanation
+
+            text += "\n" + render_explanation(d["explanation"])
+        emit(text, output)
+
+
+@cli.command()
+@profile_options
+@format_option
+@output_option
+def explain(fmt: str, output: Path | None, **kw) -> None:
+    """Explain the plan: binding limits, shadow prices, sources, near misses."""
+    with user_errors():
+        from optimizer.plan import solve_plan
+        from optimizer.render import render_json
+        from optimizer.report import explanation_dict, render_explanation
+
+        foods, supps = _tables(kw)
+        result = solve_plan(foods, supps, build_profile(kw), kw.get("price_year"))
+        d = explanation_dict(result)
+        emit(render_json(d) if fmt == "json" else render_explanation(d), output)
+
+
+@cli.command()
+@profile_options
+@format_option
+def targets(fmt: str, **kw) -> None:
+    """Print the daily targets for a life stage and where each comes from."""
+    with user_errors():
+        from optimizer.profile import compile_targets
+        from optimizer.report import render_targets
+
+        prof = build_profile(kw)
+        click.echo(render_targets(prof, compile_targets(prof), fmt), nl=False)
+
+
+@cli.command()
+@click.argument("plan_file", type=click.Path(path_type=Path))
+@format_option
+def show(plan_file: Path, fmt: str) -> None:
+    """Print a saved plan (JSON) again, exactly as it was first printed."""
+    with user_errors():
+        from optimizer.render import RENDERERS, load_plan_json
+        from optimizer.report import read_text
+
+        d = load_plan_json(read_text(plan_file), str(plan_file))
+        text = RENDERERS[fmt](d)
+        if "explanation" in d and fmt in ("table", "markdown"):
+            from optimizer.report import render_explanation
+
+            text += "\n" + render_explanation(d["explanation"])
+        click.echo(text, nl=False)
+
+
+@cli.command()
+@click.argument("a", type=click.Path(path_type=Path))
+@click.argument("b", type=click.Path(path_type=Path))
+@click.option("--price-year", help="Price year for both plans.")
+def diff(a: Path, b: Path, price_year: str | None) -> None:
+    """Compare two profiles (.toml) or two saved plans (.json): cost, foods, limits."""
+    with user_errors():
+        from optimizer.report import diff_plans
+
+        click.echo(diff_plans(a, b, price_year), nl=False)
+
+
+@cli.group()
+def foods() -> None:
+    """Look up foods in the food table."""
+
+
+@foods.command("search")
+@click.argument("text")
+@click.option("--limit", type=click.IntRange(1, 500), default=25, show_default=True)
+@click.option("--foods", "foods_path", type=click.Path(path_type=Path), help="Food table CSV.")
+def foods_search(text: str, limit: int, foods_path: Path | None) -> None:
+    """Find foods whose name or category contains every word of TEXT."""
+    with user_errors():
+        from optimizer.foods import search_foods
+        from optimizer.report import render_search
+
+        table, _ = _tables({"foods_path": foods_path})
+        click.echo(render_search(search_foods(table, text, limit), text), nl=False)
+
+
+@foods.command("show")
+@click.argument("food_id")
+@click.option("--foods", "foods_path", type=click.Path(path_type=Path), help="Food table CSV.")
+@click.option("--price-year", help="Show the price in another year's dollars.")
+def foods_show(food_id: str, foods_path: Path | None, price_year: str | None) -> None:
+    """Nutrients per 100 g and per serving, price and food groups of one food."""
+    with user_errors():
+        from optimizer.foods import food_row
+        from optimizer.prices import price_basis
+        from optimizer.report import render_food
+
+        table, _ = _tables({"foods_path": foods_path})
+        click.echo(render_food(food_row(table, food_id), price_basis(price_year)), nl=False)
+
+
+@cli.group()
+def data() -> None:
+    """Build the project's data files from the raw USDA/BLS files."""
+
+
+@data.command("build")
+@click.option("--raw", type=click.Path(path_type=Path), default=Path("../shared/data/raw"),
+              show_default=True, help="Folder of the raw files (see its PROVENANCE.md).")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Output folder (default: the project's data/).")
+def data_build(raw: Path, out: Path | None) -> None:
+    """Rebuild data/foods.csv, data/cpi_food_at_home.csv and data/reference/."""
+    with user_errors():
+        from optimizer.build_data import build_data
+        from optimizer.paths import data_dir
+
+        counts = build_data(raw, out or data_dir())
+        click.echo(f"foods.csv: {counts['foods']} foods, {counts['candidates']} plan candidates; "
+                   f"CPI years: {counts['cpi_years']}")
+
+
+@cli.group()
+def profile() -> None:
+    """Create and inspect client profiles (TOML)."""
+
+
+@profile.command("new")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def profile_new(path: Path, force: bool) -> None:
+    """Write a commented starter profile to PATH."""
+    with user_errors():
+        from optimizer.errors import OptimizerError
+        from optimizer.fileio import write_atomic
+        from optimizer.profile_io import STARTER_PROFILE
+
+        if path.exists() and not force:
+            raise OptimizerError(f"{path} exists (use --force to overwrite)")
+        write_atomic(path, STARTER_PROFILE)
+        click.echo(f"Wrote {path}")
+
+
+@profile.command("show")
+@click.argument("path", type=click.Path(path_type=Path))
+@profile_options
+def profile_show(path: Path, **kw) -> None:
+    """Print the effective targets and settings of a profile, with their sources."""
+    with user_errors():
+        from optimizer.profile import compile_targets
+        from optimizer.report import render_profile
+
+        kw["profile_path"] = path
+        prof = build_profile(kw)
+        click.echo(render_profile(prof, compile_targets(prof, str(path))), nl=False)
+
+
+def main() -> None:  # pragma: no cover
+    cli(prog_name="mealplan")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

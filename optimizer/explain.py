@@ -1,0 +1,292 @@
+"""Why a plan costs what it does, and why sometimes there is no plan."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from optimizer.model import Model, affine, column
+from optimizer.solve import TOL, solve_few_integers
+from optimizer.targets import Target
+
+# Limits that protect health are never relaxed by the diagnosis.
+SAFETY_KINDS = ("UL", "LIMIT")
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A constraint that holds the cost up, in the profile's own terms."""
+
+    target: str
+    bound: str  # "min" or "max"
+    value: float
+    unit: str
+    kind: str
+    source: str
+    cost_per_unit_usd: float  # d(cost)/d(bound): >0 tightening a min raises cost
+    semi_elasticity_pct: float  # % change in cost for a 1 % tighter bound
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """One target the closest plan misses, and by how much."""
+
+    target: str
+    bound: str
+    value: float
+    achieved: float
+    gap: float  # in the target's unit, always > 0
+    unit: str
+    kind: str
+    fix: str = ""  # the cheapest single food or supplement that would close the gap
+
+
+@dataclass
+class Diagnosis:
+    """The smallest relaxation that makes a plan possible, and the closest plan."""
+
+    shortfalls: list[Shortfall]
+    blocking: list[str]
+    closest_foods: pd.DataFrame
+    closest_supplements: pd.DataFrame
+    closest_cost_usd: float
+    notes: list[str] = field(default_factory=list)
+
+    def message(self) -> str:
+        if not self.shortfalls:
+            return "No plan meets the targets. Run 'mealplan explain' for details."
+        parts = []
+        for s in self.shortfalls[:4]:
+            verb = "falls" if s.bound == "min" else "exceeds its max by"
+            amount = f"{_fmt(s.gap)} {s.unit}".strip()
+            parts.append(
+                f"{s.target} {verb} {amount}{' short' if s.bound == 'min' else ''}"
+            )
+        more = f" and {len(self.shortfalls) - 4} more" if len(self.shortfalls) > 4 else ""
+        return (f"No plan meets the targets: {'; '.join(parts)}{more}. "
+                "Run 'mealplan explain' for details.")
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.1f}" if abs(x) < 100 else f"{x:,.0f}"
+
+
+def target_units(model: Model) -> dict[str, str]:
+    return {name: q.unit for name, q in model.quantities.items()}
+
+
+def bindings(model: Model, targets: list[Target], amount: np.ndarray, units: np.ndarray,
+             cost: float) -> list[Binding]:
+    """Binding target rows with their shadow prices (from the LP with supplements fixed)."""
+    by_name = {c.name: c for c in model.prob.constraints()}
+    tmap = {t.name: t for t in targets}
+    out = []
+    for name, spec in model.rows.items():
+        con = by_name.get(name)
+        if con is None or con.pi is None or con.slack is None:
+            continue
+        if abs(con.slack) > 1e-6 * max(1.0, abs(spec.value)):
+            continue
+        q = model.quantities[spec.target]
+        if q.denominator is None:
+            per_unit = con.pi
+        else:
+            den = float(column(model.foods, q.denominator) @ amount
+                        + column(model.supplements, q.denominator) @ units)
+            per_unit = con.pi * den
+        t = tmap[spec.target]
+        kind = t.min_kind if spec.bound == "min" else t.max_kind
+        src = t.min_source if spec.bound == "min" else t.max_source
+        semi = 100 * per_unit * spec.value * 0.01 / cost if cost > 0 else 0.0
+        if spec.bound == "max":
+            semi = -semi  # tightening a max means lowering it
+        out.append(Binding(spec.target, spec.bound, spec.value, q.unit, kind, src,
+                           per_unit, semi))
+    return sorted(out, key=lambda b: -abs(b.semi_elasticity_pct))
+
+
+def contributions(model: Model, amount: np.ndarray, units: np.ndarray, nutrient: str,
+                  top: int = 5) -> pd.DataFrame:
+    """Which foods and supplements supply a nutrient, with % of the total."""
+    f = column(model.foods, nutrient) * amount
+    s = column(model.supplements, nutrient) * units
+    names = list(model.foods["name"]) + list(model.supplements["name"])
+    vals = np.concatenate([f, s])
+    total = vals.sum()
+    order = np.argsort(-vals)[:top]
+    rows = [{"name": names[i], "amount": vals[i],
+             "pct_of_total": 100 * vals[i] / total if total > 0 else 0.0}
+            for i in order if vals[i] > 1e-9]
+    return pd.DataFrame(rows, columns=["name", "amount", "pct_of_total"])
+
+
+def reduced_costs(model: Model, amount: np.ndarray, top: int = 10) -> pd.DataFrame:
+    """Foods not in the plan and how much cheaper per serving they would need to be."""
+    dj = np.array([v.dj if v.dj is not None else math.nan for v in model.amount])
+    out = model.foods[["name"]].copy()
+    out["cost_per_unit_usd"] = model.cost_food
+    out["reduced_cost_per_unit"] = dj
+    serving = model.foods["serving_units"].to_numpy(float)
+    out["cheaper_by_per_serving_usd"] = dj * np.where(np.isnan(serving), 1.0, serving)
+    out["cheaper_by_pct"] = 100 * dj / np.where(model.cost_food > 0, model.cost_food, np.nan)
+    out = out[(amount <= 1e-9) & (dj > 1e-9)]
+    return out.sort_values("cheaper_by_pct").head(top)
+
+
+def binding_caps(model: Model, amount: np.ndarray, top: int = 10) -> pd.DataFrame:
+    """Foods held at their per-food cap, with what one more unit would save."""
+    dj = np.array([v.dj if v.dj is not None else 0.0 for v in model.amount])
+    at_cap = (amount >= model.food_ub - 1e-7) & (dj < -1e-9)
+    out = model.foods.loc[at_cap, ["name"]].copy()
+    out["saving_per_unit_usd"] = -dj[at_cap]
+    return out.sort_values("saving_per_unit_usd", ascending=False).head(top)
+
+
+def diagnose_infeasible(model: Model, targets: list[Target]) -> Diagnosis:
+    """Re-solve with elastic shortfall/excess on every target that is not a safety limit.
+
+    The objective is the sum of violations as fractions of their targets, so the
+    answer is the smallest relative relaxation that makes a plan possible.
+    """
+    tmap = {t.name: t for t in targets}
+    prob = pulp.LpProblem("elastic", pulp.LpMinimize)
+    n, m = len(model.foods), len(model.supplements)
+    av = prob.add_variable_dict("amount", [f"f{i}" for i in range(n)], lowBound=0)
+    uv = prob.add_variable_dict("units", [f"s{i}" for i in range(m)], lowBound=0,
+                                cat=pulp.LpInteger)
+    amount = [av[f"f{i}"] for i in range(n)]
+    units = [uv[f"s{i}"] for i in range(m)]
+    for v, lo, hi in zip(amount, model.food_lb, model.food_ub, strict=True):
+        v.lowBound, v.upBound = float(lo), float(hi)
+    for v, lo, hi in zip(units, model.supp_lb, model.supp_ub, strict=True):
+        v.lowBound, v.upBound = float(lo), float(hi)
+    elastic = {}
+    energy = tmap.get("energy_kcal")
+    kcal = (energy.min or energy.max or 2000.0) if energy else 2000.0
+    objective = []
+    for name, spec in model.rows.items():
+        t = tmap[spec.target]
+        kind = t.min_kind if spec.bound == "min" else t.max_kind
+        q = model.quantities[spec.target]
+        pairs = [(amount[i], c) for i, c in enumerate(spec.food) if c != 0]
+        pairs += [(units[i], c) for i, c in enumerate(spec.supp) if c != 0]
+        rhs = spec.value if q.denominator is None else 0.0
+        if kind in SAFETY_KINDS:
+            expr = affine(pairs)
+        else:
+            e = prob.add_variable_dict(f"e_{name}", ["v"], lowBound=0)["v"]
+            elastic[name] = e
+            sign = 1.0 if spec.bound == "min" else -1.0
+            expr = affine(pairs + [(e, sign)])
+            # weight: 1 / (target in its row's units), so the sum is in "fractions"
+            scale = abs(spec.value) if q.denominator is None else abs(spec.value) * kcal
+            objective.append((e, 1.0 / max(scale, 1e-6)))
+        prob += (expr >= rhs if spec.bound == "min" else expr <= rhs), name
+    # a tiny cost term picks the cheapest among equally small relaxations
+    cost_pairs = [(amount[i], 1e-6 * c) for i, c in enumerate(model.cost_food) if c]
+    cost_pairs += [(units[i], 1e-6 * c) for i, c in enumerate(model.cost_supp) if c]
+    prob += affine(objective + cost_pairs)
+    outcome = solve_few_integers(prob, units)
+    if outcome.status != "optimal":
+        return Diagnosis([], ["the safety limits and per-food caps alone admit no plan"],
+                         pd.DataFrame(), pd.DataFrame(), math.nan,
+                         ["Even with every target relaxed there is no plan: check the "
+                          "per-food limits, the supplement policy and the safety limits."])
+    x = np.array([v.varValue or 0.0 for v in amount])
+    u = np.array([round(v.varValue or 0.0) for v in units], dtype=float)
+    shortfalls = []
+    for name, e in elastic.items():
+        val = e.varValue or 0.0
+        spec = model.rows[name]
+        q = model.quantities[spec.target]
+        if val <= TOL * max(1.0, abs(spec.value)):
+            continue
+        achieved = _achieved(model, spec.target, x, u)
+        gap = abs(achieved - spec.value)
+        if gap <= 1e-6:
+            continue
+        t = tmap[spec.target]
+        kind = t.min_kind if spec.bound == "min" else t.max_kind
+        fix = _cheapest_fix(model, spec.target, gap) if spec.bound == "min" else ""
+        shortfalls.append(Shortfall(spec.target, spec.bound, spec.value, achieved, gap,
+                                    q.unit, kind, fix))
+    shortfalls.sort(key=lambda s: -s.gap / max(abs(s.value), 1e-9))
+    dj = np.array([v.dj if v.dj is not None else 0.0 for v in amount])
+    blocking = _blocking(model, prob, x, dj, tmap)
+    foods = model.foods.assign(amount_units=x)[x > 1e-7]
+    closest = pd.DataFrame({
+        "name": foods["name"], "grams": foods["amount_units"] * foods["unit_g"],
+        "amount_units": foods["amount_units"],
+        "cost_usd": foods["amount_units"] * column(foods, model.objective),
+    })
+    sups = model.supplements.assign(units=u)[u > 0.5]
+    closest_s = pd.DataFrame({"name": sups["name"], "units": sups["units"],
+                              "cost_usd": sups["units"] * column(sups, model.objective)})
+    cost = float(closest["cost_usd"].sum() + closest_s["cost_usd"].sum())
+    return Diagnosis(shortfalls, blocking, closest, closest_s, cost)
+
+
+def _achieved(model: Model, target: str, x: np.ndarray, u: np.ndarray) -> float:
+    q = model.quantities[target]
+    fn = 0.0 if q.supplements_only else float(column(model.foods, q.numerator) @ x)
+    sn = 0.0 if q.foods_only else float(column(model.supplements, q.numerator) @ u)
+    num = (fn + sn) * q.factor * q.scale
+    if q.denominator is None:
+        return num
+    den = float(column(model.foods, q.denominator) @ x + column(model.supplements, q.denominator) @ u)
+    return num / den if den > 0 else math.nan
+
+
+def _cheapest_fix(model: Model, target: str, gap: float) -> str:
+    """The single allowed food or supplement that closes `gap` at the lowest cost."""
+    q = model.quantities[target]
+    if q.denominator is not None:
+        return ""
+    best = None
+    if not q.supplements_only:
+        content = column(model.foods, q.numerator) * q.factor
+        ok = content > 0
+        if ok.any():
+            per = np.where(ok, model.cost_food / np.where(ok, content, 1), np.inf)
+            i = int(np.argmin(per))
+            units_needed = gap / content[i]
+            f = model.foods.iloc[i]
+            grams = units_needed * f["unit_g"]
+            amount = f"{grams:,.0f} g" if grams == grams else f"{units_needed:.2f} {f['unit_label']}"
+            best = (per[i] * gap, f"{amount} of {f['name']}")
+    if not q.foods_only and len(model.supplements):
+        content = column(model.supplements, q.numerator) * q.factor
+        for i in np.flatnonzero(content > 0):
+            k = math.ceil(gap / content[i] - 1e-9)
+            c = k * model.cost_supp[i]
+            if best is None or c < best[0]:
+                best = (c, f"{k} x {model.supplements.iloc[i]['name']}")
+    if best is None:
+        return "no allowed food or supplement supplies it"
+    return f"{best[1]} (about ${best[0]:.2f}/day, ignoring the other limits)"
+
+
+def _blocking(model: Model, prob: pulp.LpProblem, x: np.ndarray, dj: np.ndarray,
+              tmap: dict[str, Target]) -> list[str]:
+    """Hard limits that hold in the closest plan: safety limits and per-food caps."""
+    out = []
+    by_name = {c.name: c for c in prob.constraints()}
+    for name, spec in model.rows.items():
+        t = tmap[spec.target]
+        kind = t.min_kind if spec.bound == "min" else t.max_kind
+        con = by_name.get(name)
+        if kind in SAFETY_KINDS and con is not None and con.slack is not None \
+                and abs(con.slack) <= 1e-6 * max(1.0, abs(spec.value)) and abs(con.pi or 0) > 1e-12:
+            out.append(f"{spec.target} {spec.bound} {spec.value:g} ({kind}) is reached")
+    caps = (x >= model.food_ub - 1e-7) & (model.food_ub > 0) & (dj < -1e-12)
+    names = model.foods["name"].to_numpy()[caps]
+    if len(names):
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        out.append(f"per-food caps reached: {shown}")
+    if len(model.supplements) == 0:
+        out.append("no supplements are allowed")
+    return out

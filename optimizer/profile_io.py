@@ -1,0 +1,305 @@
+"""Load client profiles from TOML and lay command-line tweaks over them.
+
+Precedence: built-in defaults < profile file < command line. Every value that is
+changed records where it came from, for `mealplan profile show`.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from optimizer.errors import ProfileError, did_you_mean
+from optimizer.paths import data_dir
+from optimizer.profile import DIETS, FoodLimit, Profile
+from optimizer.targets import LifeStage, Target
+
+TOP_KEYS = ("name", "life_stage", "targets", "pattern", "foods", "supplements", "clinical",
+            "objective")
+STAGE_KEYS = ("sex", "age", "pregnant", "lactating", "activity", "body_weight_kg", "trimester",
+              "lactation_period")
+FOOD_KEYS = ("max_servings_per_food", "max_grams_per_food", "exclude", "include_only", "diets",
+             "budget_per_day_usd", "limits")
+LIMIT_KEYS = ("min_g", "max_g", "min_servings", "max_servings", "fixed_g", "fixed_servings")
+SUPP_KEYS = ("policy",)
+CLINICAL_KEYS = ("kidney_disease", "allow_mineral_supplements")
+PATTERN_GROUPS = ("fruit_cup_eq", "vegetables_cup_eq", "grains_oz_eq", "whole_grains_oz_eq",
+                  "dairy_cup_eq", "protein_foods_oz_eq", "oils_g")
+
+
+def bundled_profiles() -> dict[str, Path]:
+    return {p.stem: p for p in sorted((data_dir() / "profiles").glob("*.toml"))}
+
+
+def load_profile(path: Path | str | None) -> Profile:
+    """A profile from a TOML file or a bundled name; the default adult when None."""
+    if path is None:
+        return Profile()
+    p = Path(path)
+    if not p.exists() and p.suffix == "" and str(p) in bundled_profiles():
+        p = bundled_profiles()[str(p)]
+    if not p.is_file():
+        names = ", ".join(bundled_profiles())
+        raise ProfileError(f"{path}: profile not found (bundled profiles: {names})")
+    try:
+        raw = p.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = p.read_bytes()[: err.start].count(b"\n") + 1
+        raise ProfileError(f"{p} line {line}: not UTF-8 text") from err
+    except OSError as err:
+        raise ProfileError(f"{p}: cannot read ({err.strerror})") from err
+    try:
+        doc = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as err:
+        raise ProfileError(f"{p}: malformed TOML ({err})") from err
+    return profile_from_dict(doc, str(p))
+
+
+def _check_keys(d: dict, allowed: tuple[str, ...], where: str) -> None:
+    for k in d:
+        if k not in allowed:
+            raise ProfileError(f"{where}: unknown key '{k}'{did_you_mean(k, allowed)}")
+
+
+def _table(d: dict, key: str, where: str) -> dict:
+    v = d.get(key, {})
+    if not isinstance(v, dict):
+        raise ProfileError(f"{where}: [{key}] must be a table, not {type(v).__name__}")
+    return v
+
+
+def _number(v: Any, where: str, positive: bool = True) -> float:
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise ProfileError(f"{where} must be a number, not {v!r}")
+    if math.isnan(v) or math.isinf(v):
+        raise ProfileError(f"{where} must be a finite number")
+    if positive and v < 0:
+        raise ProfileError(f"{where} must be >= 0, not {v:g}")
+    return float(v)
+
+
+def _bool(v: Any, where: str) -> bool:
+    if not isinstance(v, bool):
+        raise ProfileError(f"{where} must be true or false, not {v!r}")
+    return v
+
+
+def _strings(v: Any, where: str) -> tuple[str, ...]:
+    if isinstance(v, str):
+        v = [v]
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise ProfileError(f"{where} must be a list of strings")
+    return tuple(v)
+
+
+def parse_target(name: str, spec: Any, source: str) -> Target:
+    """`{ min = 1, max = 2 }` (or a bare number meaning min) into a Target."""
+    where = f"{source}: targets.{name}"
+    if isinstance(spec, int | float) and not isinstance(spec, bool):
+        spec = {"min": spec}
+    if not isinstance(spec, dict):
+        raise ProfileError(f"{where} must be {{ min = ..., max = ... }}")
+    _check_keys(spec, ("min", "max"), where)
+    lo = _number(spec["min"], f"{where}.min") if "min" in spec else None
+    hi = _number(spec["max"], f"{where}.max") if "max" in spec else None
+    if lo is None and hi is None:
+        raise ProfileError(f"{where}: give min, max or both")
+    t = Target(name, lo, hi, "USER" if lo is not None else "", "USER" if hi is not None else "",
+               source if lo is not None else "", source if hi is not None else "")
+    t.check(source)
+    return t
+
+
+def profile_from_dict(doc: dict, source: str) -> Profile:
+    """Validate a parsed TOML document into a Profile."""
+    _check_keys(doc, TOP_KEYS, source)
+    prof = Profile(name=str(doc.get("name", Path(source).stem)))
+    changes: dict[str, Any] = {}
+    stage_d = _table(doc, "life_stage", source)
+    _check_keys(stage_d, STAGE_KEYS, f"{source} [life_stage]")
+    stage_kw: dict[str, Any] = {}
+    for k, v in stage_d.items():
+        w = f"{source}: life_stage.{k}"
+        if k in ("sex", "activity"):
+            if not isinstance(v, str):
+                raise ProfileError(f"{w} must be a string")
+            stage_kw[k] = v
+        elif k in ("pregnant", "lactating"):
+            stage_kw[k] = _bool(v, w)
+        elif k in ("trimester", "lactation_period"):
+            stage_kw[k] = int(_number(v, w))
+        else:
+            stage_kw[k] = _number(v, w)
+    if stage_kw:
+        changes["stage"] = replace(prof.stage, **stage_kw).validate(source)
+    targets = [parse_target(n, s, source) for n, s in _table(doc, "targets", source).items()]
+    pat = _table(doc, "pattern", source)
+    _check_keys(pat, ("enabled",) + PATTERN_GROUPS, f"{source} [pattern]")
+    if "enabled" in pat:
+        changes["pattern"] = _bool(pat["enabled"], f"{source}: pattern.enabled")
+    for g in PATTERN_GROUPS:
+        if g in pat:
+            targets.append(parse_target(g, pat[g], source))
+    if targets:
+        changes["targets"] = targets
+    foods = _table(doc, "foods", source)
+    _check_keys(foods, FOOD_KEYS, f"{source} [foods]")
+    for k in ("max_servings_per_food", "max_grams_per_food", "budget_per_day_usd"):
+        if k in foods:
+            changes[k] = _number(foods[k], f"{source}: foods.{k}")
+    for k in ("exclude", "include_only"):
+        if k in foods:
+            changes[k] = _strings(foods[k], f"{source}: foods.{k}")
+    if "diets" in foods:
+        diets = _strings(foods["diets"], f"{source}: foods.diets")
+        for d in diets:
+            if d not in DIETS:
+                raise ProfileError(f"{source}: foods.diets: unknown diet '{d}'"
+                                   f"{did_you_mean(d, DIETS)}")
+        changes["diets"] = diets
+    limits = _table(foods, "limits", f"{source} [foods]")
+    if limits:
+        changes["food_limits"] = tuple(parse_limit(k, v, source) for k, v in limits.items())
+    sup = _table(doc, "supplements", source)
+    _check_keys(sup, SUPP_KEYS, f"{source} [supplements]")
+    if "policy" in sup:
+        pol = sup["policy"]
+        if isinstance(pol, list):
+            changes["supplements"] = _strings(pol, f"{source}: supplements.policy")
+        elif pol in ("any", "none"):
+            changes["supplements"] = pol
+        else:
+            raise ProfileError(f"{source}: supplements.policy must be \"any\", \"none\" or a "
+                               f"list of supplement ids, not {pol!r}")
+    clin = _table(doc, "clinical", source)
+    _check_keys(clin, CLINICAL_KEYS, f"{source} [clinical]")
+    if "kidney_disease" in clin:
+        changes["kidney_disease"] = _bool(clin["kidney_disease"], f"{source}: clinical.kidney_disease")
+    if "allow_mineral_supplements" in clin:
+        changes["allow_mineral_supplements_with_kidney_disease"] = _bool(
+            clin["allow_mineral_supplements"], f"{source}: clinical.allow_mineral_supplements")
+    if "objective" in doc:
+        if not isinstance(doc["objective"], str):
+            raise ProfileError(f"{source}: objective must be a column name")
+        changes["objective"] = doc["objective"]
+    return prof.with_changes(source, **changes)
+
+
+def parse_limit(food: str, spec: Any, source: str) -> FoodLimit:
+    """Per-food bounds in grams or servings; `fixed_*` sets both."""
+    where = f"{source}: foods.limits.{food}"
+    if not isinstance(spec, dict):
+        raise ProfileError(f"{where} must be a table like {{ max_g = 200 }}")
+    _check_keys(spec, LIMIT_KEYS, where)
+    vals = {k: _number(v, f"{where}.{k}") for k, v in spec.items()}
+    lo_g = vals.get("fixed_g", vals.get("min_g"))
+    hi_g = vals.get("fixed_g", vals.get("max_g"))
+    lo_s = vals.get("fixed_servings", vals.get("min_servings"))
+    hi_s = vals.get("fixed_servings", vals.get("max_servings"))
+    lim = FoodLimit(str(food), lo_g, hi_g, lo_s, hi_s)
+    for lo, hi in ((lo_g, hi_g), (lo_s, hi_s)):
+        if lo is not None and hi is not None and lo > hi:
+            raise ProfileError(f"{where}: min {lo:g} is above max {hi:g}")
+    return lim
+
+
+def parse_override(text: str) -> Target:
+    """`magnesium_mg.min=420` into a Target from the command line."""
+    name_bound, eq, value = text.partition("=")
+    name, dot, bound = name_bound.strip().rpartition(".")
+    if not eq or not dot or bound not in ("min", "max"):
+        raise ProfileError(f"--set '{text}': expected NUTRIENT.min=VALUE or NUTRIENT.max=VALUE")
+    try:
+        v = float(value)
+    except ValueError:
+        raise ProfileError(f"--set '{text}': '{value}' is not a number") from None
+    return parse_target(name, {bound: v}, "command line")
+
+
+def apply_cli(prof: Profile, kw: dict) -> Profile:
+    """Lay command-line options over a profile; unset options change nothing."""
+    src = "command line"
+    changes: dict[str, Any] = {}
+    stage_kw = {k: kw[k] for k in ("sex", "age", "pregnant", "lactating", "activity")
+                if kw.get(k) is not None}
+    if kw.get("weight_kg") is not None:
+        stage_kw["body_weight_kg"] = kw["weight_kg"]
+    if stage_kw:
+        changes["stage"] = replace(prof.stage, **stage_kw).validate(src)
+    targets = [parse_override(o) for o in kw.get("overrides") or ()]
+    if targets:
+        changes["targets"] = targets
+    if kw.get("exclude"):
+        changes["exclude"] = prof.exclude + tuple(kw["exclude"])
+    if kw.get("include"):
+        changes["include_only"] = tuple(kw["include"])
+    if kw.get("diet"):
+        for d in kw["diet"]:
+            if d not in DIETS:
+                raise ProfileError(f"--diet: unknown diet '{d}'{did_you_mean(d, DIETS)} "
+                                   f"(known: {', '.join(DIETS)})")
+        changes["diets"] = tuple(dict.fromkeys(prof.diets + tuple(kw["diet"])))
+    if kw.get("no_supplements"):
+        changes["supplements"] = "none"
+    if kw.get("budget") is not None:
+        changes["budget_per_day_usd"] = kw["budget"]
+    if kw.get("max_servings") is not None:
+        changes["max_servings_per_food"] = kw["max_servings"]
+    if kw.get("no_pattern"):
+        changes["pattern"] = False
+    if kw.get("kidney_disease"):
+        changes["kidney_disease"] = True
+    if kw.get("objective"):
+        changes["objective"] = kw["objective"]
+    return prof.with_changes(src, **changes) if changes else prof
+
+
+STARTER_PROFILE = '''\
+# Client profile for `mealplan plan --profile THIS_FILE`.
+# Precedence: built-in defaults < this file < command-line options.
+# Every key is optional; delete what you do not need. `mealplan profile show THIS_FILE`
+# prints the effective targets and where each value comes from.
+name = "New client"
+
+[life_stage]
+sex = "female"              # female | male
+age = 34                    # years, 1-120
+pregnant = false            # pregnancy DRIs (ages 14-50); trimester = 1, 2 or 3
+lactating = false           # lactation DRIs (ages 14-50)
+activity = "moderately_active"   # sedentary | moderately_active | active
+# body_weight_kg = 62       # protein target becomes max(RDA, g/kg x weight)
+
+[targets]
+# Any column of the food table, a share of energy, or a ratio "a:b".
+# magnesium_mg = { min = 400 }
+# sodium_mg = { max = 1500 }
+# energy_kcal = { min = 1800, max = 2000 }
+# "calcium_mg:magnesium_mg" = { max = 2.5 }
+# "sodium_mg:potassium_mg" = { max = 1 }
+
+[pattern]
+enabled = true              # Dietary Guidelines food-group minimums
+# fruit_cup_eq = { min = 2 }
+
+[foods]
+max_servings_per_food = 3   # household servings of one food per day
+max_grams_per_food = 500
+exclude = []                # food ids, text, "category:Coffee", "group:dairy"
+include_only = []           # if not empty, only these foods
+diets = []                  # vegetarian, vegan, pescatarian, dairy_free, no_nuts, gluten_free
+# budget_per_day_usd = 4.00
+
+[foods.limits]
+# "11100000" = { max_servings = 2 }        # milk, NFS
+# "53204010" = { fixed_g = 0 }
+
+[supplements]
+policy = "any"              # "any", "none", or a list of ids from data/supplements.csv
+
+[clinical]
+kidney_disease = false      # excludes Mg and K supplements; the plan must be reviewed
+allow_mineral_supplements = false
+'''
