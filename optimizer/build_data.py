@@ -149,6 +149,10 @@ def _fped(raw: Path) -> pd.DataFrame:
     out["seafood_oz_eq"] = idx[SEAFOOD_FPED].sum(axis=1)
     out["meat_poultry_oz_eq"] = idx[MEAT_FPED].sum(axis=1)
     out["added_sugars_g"] = out["added_sugars_tsp_eq"] * GRAMS_PER_TSP_ADDED_SUGAR
+    # For vegetarian patterns beans, peas and lentils count as protein foods too.
+    out["protein_foods_incl_legumes_oz_eq"] = (
+        out["protein_foods_oz_eq"] + out["legumes_protein_oz_eq"]
+    )
     return out
 
 

@@ -63,6 +63,8 @@ def profile_options(f):
                      help="Foods only, no supplements."),
         click.option("--budget", type=float, help="Daily budget cap in USD."),
         click.option("--max-servings", type=float, help="Cap per food in household servings/day."),
+        click.option("--no-defaults", is_flag=True, default=None,
+                     help="Only the targets the profile and --set give (custom tables)."),
         click.option("--no-pattern", is_flag=True, default=None,
                      help="Drop the Dietary Guidelines food-group pattern."),
         click.option("--kidney-disease", is_flag=True, default=None,

@@ -63,9 +63,7 @@ class Diagnosis:
         for s in self.shortfalls[:4]:
             verb = "falls" if s.bound == "min" else "exceeds its max by"
             amount = f"{_fmt(s.gap)} {s.unit}".strip()
-            parts.append(
-                f"{s.target} {verb} {amount}{' short' if s.bound == 'min' else ''}"
-            )
+            parts.append(f"{s.target} {verb} {amount}{' short' if s.bound == 'min' else ''}")
         more = f" and {len(self.shortfalls) - 4} more" if len(self.shortfalls) > 4 else ""
         return (f"No plan meets the targets: {'; '.join(parts)}{more}. "
                 "Run 'mealplan explain' for details.")

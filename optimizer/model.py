@@ -90,9 +90,12 @@ def resolve_quantities(targets: Sequence[Target], columns: list[str], where: str
     for t in targets:
         q = quantity(t.name, columns)
         if q is None:
-            raise ProfileError(
-                f"{where}: unknown nutrient '{t.name}'{did_you_mean(t.name, known)}"
-            )
+            src = t.min_source if t.min_kind == "USER" else t.max_source if t.max_kind == "USER" \
+                else where
+            hint = did_you_mean(t.name, known)
+            if not hint and t.min_kind != "USER" and t.max_kind != "USER":
+                hint = " (this food table lacks a default target's column; use --no-defaults)"
+            raise ProfileError(f"{src}: unknown nutrient '{t.name}'{hint}")
         out[t.name] = q
     return out
 

@@ -31,6 +31,7 @@ class Profile:
     name: str = "default adult"
     stage: LifeStage = field(default_factory=LifeStage)
     pattern: bool = True
+    dri_defaults: bool = True  # False: only the profile's own targets (custom tables)
     targets: tuple[Target, ...] = ()  # changes to the life-stage defaults
     max_servings_per_food: float = DEFAULT_MAX_SERVINGS
     max_grams_per_food: float = DEFAULT_MAX_GRAMS
@@ -66,10 +67,16 @@ class Profile:
 
 def compile_targets(profile: Profile, where: str = "profile") -> list[Target]:
     """Life-stage defaults with the profile's own targets laid over them, checked."""
-    base = {t.name: t for t in life_stage_targets(profile.stage.validate(where), profile.pattern)}
+    vegetarian = any(d in ("vegetarian", "vegan") for d in profile.diets)
+    stage = profile.stage.validate(where)
+    base = {}
+    if profile.dri_defaults:
+        base = {t.name: t for t in life_stage_targets(stage, profile.pattern, vegetarian)}
     for t in profile.targets:
         base[t.name] = merge(base[t.name], t) if t.name in base else t
     out = list(base.values())
+    if not out:
+        raise ProfileError(f"{where}: no targets (defaults are off and the profile sets none)")
     for t in out:
         t.check(where)
     if profile.budget_per_day_usd is not None:

@@ -17,7 +17,7 @@ from optimizer.paths import data_dir
 from optimizer.profile import DIETS, FoodLimit, Profile
 from optimizer.targets import LifeStage, Target
 
-TOP_KEYS = ("name", "life_stage", "targets", "pattern", "foods", "supplements", "clinical",
+TOP_KEYS = ("name", "defaults", "life_stage", "targets", "pattern", "foods", "supplements", "clinical",
             "objective")
 STAGE_KEYS = ("sex", "age", "pregnant", "lactating", "activity", "body_weight_kg", "trimester",
               "lactation_period")
@@ -181,6 +181,8 @@ def profile_from_dict(doc: dict, source: str) -> Profile:
     if "allow_mineral_supplements" in clin:
         changes["allow_mineral_supplements_with_kidney_disease"] = _bool(
             clin["allow_mineral_supplements"], f"{source}: clinical.allow_mineral_supplements")
+    if "defaults" in doc:
+        changes["dri_defaults"] = _bool(doc["defaults"], f"{source}: defaults")
     if "objective" in doc:
         if not isinstance(doc["objective"], str):
             raise ProfileError(f"{source}: objective must be a column name")
@@ -252,6 +254,8 @@ def apply_cli(prof: Profile, kw: dict) -> Profile:
         changes["pattern"] = False
     if kw.get("kidney_disease"):
         changes["kidney_disease"] = True
+    if kw.get("no_defaults"):
+        changes["dri_defaults"] = False
     if kw.get("objective"):
         changes["objective"] = kw["objective"]
     return prof.with_changes(src, **changes) if changes else prof
@@ -263,6 +267,7 @@ STARTER_PROFILE = '''\
 # Every key is optional; delete what you do not need. `mealplan profile show THIS_FILE`
 # prints the effective targets and where each value comes from.
 name = "New client"
+defaults = true             # start from the DRI/DGA targets of the life stage below
 
 [life_stage]
 sex = "female"              # female | male

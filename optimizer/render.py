@@ -40,7 +40,26 @@ LABELS = {
     "dairy_cup_eq": "Dairy",
     "protein_foods_oz_eq": "Protein foods",
     "oils_g": "Oils",
-    "cost_usd": "Cost",
+    "cost_usd": "Daily cost (budget)",
+    "protein_foods_incl_legumes_oz_eq": "Protein foods incl. beans",
+    "fat_g": "Fat",
+    "saturated_fat_g": "Saturated fat",
+    "carbohydrate_g": "Carbohydrate",
+    "total_sugars_g": "Total sugars",
+    "added_sugars_g": "Added sugars",
+    "iron_mg": "Iron",
+    "zinc_mg": "Zinc",
+    "vitamin_c_mg": "Vitamin C",
+    "alcohol_g": "Alcohol",
+    "dark_green_vegetables_cup_eq": "Dark-green vegetables",
+    "refined_grains_oz_eq": "Refined grains",
+    "seafood_oz_eq": "Seafood",
+    "nuts_seeds_oz_eq": "Nuts and seeds",
+    "soy_oz_eq": "Soy products",
+    "legumes_vegetable_cup_eq": "Beans, peas, lentils",
+    "added_sugars_tsp_eq": "Added sugars",
+    "calcium_mg:magnesium_mg": "Calcium : magnesium",
+    "sodium_mg:potassium_mg": "Sodium : potassium",
 }
 
 
@@ -62,6 +81,9 @@ def num(x: float | None, unit: str = "") -> str:
 
 
 def usd(x: float) -> str:
+    """Dollars; amounts under a cent keep enough digits to mean something."""
+    if x is not None and 0 < abs(x) < 0.01:
+        return f"${x:.4f}" if x > 0 else f"-${-x:.4f}"
     return f"${x:,.2f}"
 
 

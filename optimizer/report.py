@@ -78,13 +78,14 @@ def render_explanation(e: dict[str, Any]) -> str:
         step = _step(b["unit"])
         per = b["cost_per_unit_usd"] * step
         unit = b["unit"]
+        amount = "1 percentage point" if unit.startswith("%") else num(step, unit)
         what = f"{label(b['target'])} {b['bound']} {num(b['value'], unit)} ({b['kind']}"
         what += f", {b['source']})" if b["source"] else ")"
         if b["bound"] == "min":
-            effect = (f"each extra {num(step, unit)}/day adds {usd(abs(per))}/day"
-                      if per >= 0 else f"each extra {num(step, unit)}/day saves {usd(abs(per))}/day")
+            effect = (f"each extra {amount}/day adds {usd(abs(per))}/day"
+                      if per >= 0 else f"each extra {amount}/day saves {usd(abs(per))}/day")
         else:
-            effect = f"allowing {num(step, unit)}/day more would save {usd(abs(per))}/day"
+            effect = f"allowing {amount}/day more would save {usd(abs(per))}/day"
         lines.append(f"  - {what}: {effect}; "
                      f"a 1 % tighter target changes the cost by {b['semi_elasticity_pct']:+.2f} %")
     drivers = sorted(e["binding"], key=lambda b: -abs(b["semi_elasticity_pct"]))[:3]

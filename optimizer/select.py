@@ -23,31 +23,31 @@ GROUPS = {
 MINERAL_SUPPLEMENT_NUTRIENTS = ("magnesium_mg", "potassium_mg")
 
 _MEAT_CATEGORIES = re.compile(
-    r"^(beef|ground beef|pork|lamb|liver|chicken|turkey|fish|shellfish|cold cuts|bacon|"
+    r"^(?:beef|ground beef|pork|lamb|liver|chicken|turkey|fish|shellfish|cold cuts|bacon|"
     r"frankfurters|sausages|meat mixed|poultry mixed|seafood mixed|burgers|"
     r"frankfurter sandwiches|chicken/turkey sandwiches|seafood sandwiches)", re.I)
-_SEAFOOD_CATEGORIES = re.compile(r"^(fish|shellfish|seafood)", re.I)
+_SEAFOOD_CATEGORIES = re.compile(r"^(?:fish|shellfish|seafood)", re.I)
 _MEAT_WORDS = re.compile(
-    r"\b(beef|pork|ham|bacon|chicken|turkey|veal|lamb|meat|sausage|pepperoni|salami|"
+    r"\b(?:beef|pork|ham|bacon|chicken|turkey|veal|lamb|meat|sausage|pepperoni|salami|"
     r"gelatin|lard|broth|bouillon|anchov\w*|fish|tuna|salmon|shrimp|crab|clam\w*|oyster\w*)\b",
     re.I)
 _NONFISH_MEAT_WORDS = re.compile(
-    r"\b(beef|pork|ham|bacon|chicken|turkey|veal|lamb|meat|sausage|pepperoni|salami|"
+    r"\b(?:beef|pork|ham|bacon|chicken|turkey|veal|lamb|meat|sausage|pepperoni|salami|"
     r"gelatin|lard|broth|bouillon)\b", re.I)
-_PLANT_MILK = re.compile(r"\b(soy|almond|rice|oat|coconut|cashew|hemp)\w* (milk|beverage|yogurt|cheese)"
+_PLANT_MILK = re.compile(r"\b(?:soy|almond|rice|oat|coconut|cashew|hemp)\w* (?:milk|beverage|yogurt|cheese)"
                          r"|peanut butter|nut butter|almond butter|cocoa butter|butternut"
                          r"|non-?dairy|dairy-free|cream of tartar", re.I)
-_DAIRY_WORDS = re.compile(r"\b(milk|cheese|butter|cream|yogurt|whey|casein|ghee|kefir)\b", re.I)
-_EGG_WORDS = re.compile(r"\b(egg|eggs|omelet|mayonnaise)\b", re.I)
+_DAIRY_WORDS = re.compile(r"\b(?:milk|cheese|butter|cream|yogurt|whey|casein|ghee|kefir)\b", re.I)
+_EGG_WORDS = re.compile(r"\b(?:egg|eggs|omelet|mayonnaise)\b", re.I)
 _NUT_WORDS = re.compile(
-    r"\b(nut|nuts|peanut\w*|almond\w*|pecan\w*|walnut\w*|cashew\w*|pistachio\w*|"
+    r"\b(?:nut|nuts|peanut\w*|almond\w*|pecan\w*|walnut\w*|cashew\w*|pistachio\w*|"
     r"hazelnut\w*|macadamia|praline|marzipan|nutella)\b", re.I)
 _GLUTEN_WORDS = re.compile(
-    r"\b(wheat|barley|rye|malt\w*|seitan|couscous|bulgur|farina|semolina|spelt|"
+    r"\b(?:wheat|barley|rye|malt\w*|seitan|couscous|bulgur|farina|semolina|spelt|"
     r"bread|bun|roll|bagel|pasta|macaroni|noodle\w*|spaghetti|pizza|cracker\w*|"
     r"pretzel\w*|cake|cookie\w*|pie|muffin|biscuit\w*|pancake\w*|waffle\w*|croissant|"
     r"doughnut|stuffing|breaded|soy sauce|beer)\b", re.I)
-_GLUTEN_FREE_WORDS = re.compile(r"gluten[- ]free|\b(rice|corn|grits|quinoa|buckwheat|millet|"
+_GLUTEN_FREE_WORDS = re.compile(r"gluten[- ]free|\b(?:rice|corn|grits|quinoa|buckwheat|millet|"
                                 r"sorghum|amaranth|polenta|popcorn|potato)\b", re.I)
 
 
@@ -66,7 +66,7 @@ def diet_mask(frame: pd.DataFrame, diet: str) -> pd.Series:
             | name.str.contains(_MEAT_WORDS)
         ok = ~meat
         if diet == "vegan":
-            animal = (_col(frame, "cholesterol_mg") > 0) | (_col(frame, "dairy_cup_eq") > 0) \
+            animal = (_col(frame, "cholesterol_mg") > 0) | ((_col(frame, "dairy_cup_eq") > 0) & ~plant) \
                 | (_col(frame, "eggs_oz_eq") > 0) | name.str.contains(r"\bhoney\b", case=False) \
                 | (name.str.contains(_DAIRY_WORDS) & ~plant) | name.str.contains(_EGG_WORDS)
             ok &= ~animal
@@ -78,7 +78,7 @@ def diet_mask(frame: pd.DataFrame, diet: str) -> pd.Series:
         return ~meat
     if diet == "dairy_free":
         dairy = (_col(frame, "dairy_cup_eq") > 0) | (name.str.contains(_DAIRY_WORDS) & ~plant) \
-            | cat.str.match(r"^(milk|flavored milk|cheese|yogurt|cottage|ice cream|milk shakes)", case=False)
+            | cat.str.match(r"^(?:milk|flavored milk|cheese|yogurt|cottage|ice cream|milk shakes)", case=False)
         return ~dairy
     if diet == "no_nuts":
         nuts = (_col(frame, "nuts_seeds_oz_eq") > 0) | name.str.contains(_NUT_WORDS)

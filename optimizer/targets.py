@@ -228,10 +228,12 @@ def pattern_targets(kcal: float, age: float, vegetarian: bool = False) -> list[T
     row = min(rows, key=lambda r: abs(float(r["calorie_level_kcal"]) - kcal))
     level = float(row["calorie_level_kcal"])
     src = f"{DGA_2020}, {table}, {level:g} kcal pattern"
-    return [
-        Target(col, min=float(row[key]), min_kind="DGA", min_source=src)
-        for key, col in PATTERN_COLUMNS.items()
-    ]
+    out = []
+    for key, col in PATTERN_COLUMNS.items():
+        if vegetarian and col == "protein_foods_oz_eq":
+            col = "protein_foods_incl_legumes_oz_eq"  # beans count as protein here
+        out.append(Target(col, min=float(row[key]), min_kind="DGA", min_source=src))
+    return out
 
 
 def caffeine_limit(stage: LifeStage) -> tuple[float, str]:
@@ -247,7 +249,9 @@ def caffeine_limit(stage: LifeStage) -> tuple[float, str]:
     return 400.0, hc
 
 
-def life_stage_targets(stage: LifeStage, pattern: bool = True) -> list[Target]:
+def life_stage_targets(
+    stage: LifeStage, pattern: bool = True, vegetarian: bool = False
+) -> list[Target]:
     """All default targets for a life stage, each with its kind and source."""
     stage.validate()
     d = {k: v for k, v in dri_row(stage).items()}
@@ -294,7 +298,7 @@ def life_stage_targets(stage: LifeStage, pattern: bool = True) -> list[Target]:
                    max_source=f"{DGA_2020}: less than 10 % of energy")
         )
     if pattern:
-        t.extend(pattern_targets(kcal, stage.age))
+        t.extend(pattern_targets(kcal, stage.age, vegetarian))
     return t
 
 
