@@ -201,6 +201,13 @@ def _grams_in(unit: str) -> float:
 
 def _to_numbers(col: pd.Series, name: str, ids: pd.Series, where: str, allow_empty: bool) -> pd.Series:
     text = col.str.strip()
+    nan_text = text.str.lower().isin(["nan", "inf", "-inf", "+inf", "infinity", "-infinity"])
+    if nan_text.any():
+        i = int(np.flatnonzero(nan_text.to_numpy())[0])
+        raise FoodTableError(
+            f"{where} {_row_label(col.to_frame(), i, ids)}: {name} is '{text.iloc[i]}', "
+            "not a finite number"
+        )
     vals = pd.to_numeric(text.where(text != "", None), errors="coerce")
     bad = vals.isna() & (text != "")
     if bad.any():
@@ -208,13 +215,6 @@ def _to_numbers(col: pd.Series, name: str, ids: pd.Series, where: str, allow_emp
         raise FoodTableError(
             f"{where} {_row_label(col.to_frame(), i, ids)}: {name} is not a number "
             f"('{text.iloc[i]}')"
-        )
-    nan_text = text.str.lower().isin(["nan", "inf", "-inf", "infinity"])
-    if nan_text.any():
-        i = int(np.flatnonzero(nan_text.to_numpy())[0])
-        raise FoodTableError(
-            f"{where} {_row_label(col.to_frame(), i, ids)}: {name} is '{text.iloc[i]}', "
-            "not a finite number"
         )
     neg = vals < 0
     if neg.any():

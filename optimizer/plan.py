@@ -81,7 +81,10 @@ def solve_plan(
     foods = select_foods(table, profile, where).copy()
     supps = select_supplements(supplements, profile, where).copy()
     foods["cost_usd"] = foods["price"] * prices.food_factor
-    supps["cost_usd"] = supps["price"] * prices.supplement_factor
+    # The built-in catalog's prices are recent (it has price_date); a catalog without
+    # dates is taken to be in the food table's dollars.
+    supp_factor = prices.supplement_factor if "price_date" in supps.columns else prices.food_factor
+    supps["cost_usd"] = supps["price"] * supp_factor
     lb, ub = food_bounds(foods, profile, where)
     supp_ub = supps["max_units_per_day"].fillna(1).to_numpy(float) if len(supps) else np.zeros(0)
     objective = "cost_usd" if profile.objective in ("price", "cost_usd") else profile.objective
