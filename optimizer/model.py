@@ -90,12 +90,14 @@ def resolve_quantities(targets: Sequence[Target], columns: list[str], where: str
     for t in targets:
         q = quantity(t.name, columns)
         if q is None:
-            src = t.min_source if t.min_kind == "USER" else t.max_source if t.max_kind == "USER" \
-                else where
-            hint = did_you_mean(t.name, known)
-            if not hint and t.min_kind != "USER" and t.max_kind != "USER":
-                hint = " (this food table lacks a default target's column; use --no-defaults)"
-            raise ProfileError(f"{src}: unknown nutrient '{t.name}'{hint}")
+            if "USER" not in (t.min_kind, t.max_kind):
+                raise ProfileError(
+                    f"{where}: the food table has no column '{t.name}' for the default "
+                    f"{t.min_kind or t.max_kind} target (use --no-defaults, or defaults = "
+                    "false in the profile, and set your own targets)")
+            src = t.min_source if t.min_kind == "USER" else t.max_source
+            raise ProfileError(
+                f"{src}: unknown nutrient '{t.name}'{did_you_mean(t.name, known)}")
         out[t.name] = q
     return out
 

@@ -88,7 +88,8 @@ def solve_plan(
     lb, ub = food_bounds(foods, profile, where)
     supp_ub = supps["max_units_per_day"].fillna(1).to_numpy(float) if len(supps) else np.zeros(0)
     objective = "cost_usd" if profile.objective in ("price", "cost_usd") else profile.objective
-    model = build_model(foods, supps, targets, lb, ub, supp_ub, objective=objective, where=where)
+    model = build_model(foods, supps, targets, lb, ub, supp_ub, objective=objective,
+                        where=table.source if where == "profile" else where)
     outcome = solve_few_integers(model.prob, model.units)
     if outcome.status == "infeasible":
         from optimizer.explain import diagnose_infeasible
