@@ -1,5 +1,5 @@
 """`python -m optimizer` runs the `mealplan` command line."""
 
-from optimizer.cli import cli
+from optimizer.cli import main
 
-cli(prog_name="mealplan")
+main()

@@ -64,26 +64,32 @@ def _file_version(path: Path) -> str:
     return h.hexdigest()[:12]
 
 
-def _cache_path(path: Path, st: os.stat_result) -> Path:
+def _cache_path(path: Path, st: os.stat_result, kind: str) -> Path:
     root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mealplan"
-    key = f"{CACHE_VERSION}|{path.resolve()}|{st.st_mtime_ns}|{st.st_size}|{pd.__version__}"
+    key = (f"{CACHE_VERSION}|{kind}|{path.resolve()}|{st.st_mtime_ns}|{st.st_size}|"
+           f"{pd.__version__}")
     return root / (hashlib.sha1(key.encode()).hexdigest()[:16] + ".pkl")
 
 
 def load_foods(path: Path) -> FoodTable:
     """Read a food table CSV (the built-in one or a custom one) and validate it."""
-    path = Path(path)
+    return _load_cached(Path(path), "100 g", "food table")
+
+
+def _load_cached(path: Path, default_unit: str, what: str) -> FoodTable:
+    """Validate a CSV once; later runs read a pickled copy keyed by path, mtime and size."""
     try:
         st = path.stat()
     except OSError as err:
-        raise FoodTableError(f"{path}: food table not found ({err.strerror})") from err
-    cache = _cache_path(path, st)
+        raise FoodTableError(f"{path}: {what} not found ({err.strerror})") from err
+    cache = _cache_path(path, st, default_unit)
     try:
         with cache.open("rb") as fh:
             return pickle.load(fh)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
-    table = FoodTable(normalise(read_csv(path), str(path)), str(path), _file_version(path))
+    table = FoodTable(normalise(read_csv(path), str(path), default_unit), str(path),
+                      _file_version(path))
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
@@ -97,9 +103,7 @@ def load_foods(path: Path) -> FoodTable:
 
 def load_supplements(path: Path) -> FoodTable:
     """Read the supplement catalog: amounts are per unit (tablet or capsule)."""
-    path = Path(path)
-    frame = normalise(read_csv(path), str(path), default_unit="tablet")
-    return FoodTable(frame, str(path), _file_version(path))
+    return _load_cached(Path(path), "tablet", "supplement catalog")
 
 
 def read_csv(path: Path) -> pd.DataFrame:

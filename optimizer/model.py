@@ -1,7 +1,12 @@
 """Build the PuLP problem from numpy columns (no solving here).
 
-Rows are built once per bound from whole columns with one affine expression each,
-never term by term (see PERFORMANCE-NOTES: 8 ms instead of 0.4 s for 13 rows at 8k).
+Each food-table column a target needs gets one variable equal to the day's total
+(`total_magnesium_mg`), defined by one dense row built from the whole column with a
+single affine expression, never term by term (PERFORMANCE-NOTES: 8 ms instead of
+0.4 s for 13 rows at 8k). Targets are then tiny rows on those totals
+(`min_magnesium_mg: total_magnesium_mg >= 320`; a share of energy
+`min_protein_pct_energy: 400 total_protein_g - 10 total_energy_kcal >= 0`), so a
+two-sided target or a share costs no second dense row.
 """
 
 from __future__ import annotations
@@ -138,14 +143,33 @@ def build_model(
     cost_supp = column(supplements, objective)
     prob += _expr(amount, cost_food, units, cost_supp)
     rows: dict[str, RowSpec] = {}
+    totals: dict[tuple[str, str], object] = {}
+
+    def total(col: str, scope: str):
+        """A variable equal to the day's total of `col` (one dense row per column)."""
+        key = (col, scope)
+        if key not in totals:
+            prefix = {"all": "total", "supp": "supp_total", "food": "food_total"}[scope]
+            var = prob.add_variable_dict(f"{prefix}_{_safe(col)}", ["v"])["v"]
+            fc = column(foods, col) if scope != "supp" else np.zeros(len(foods))
+            sc = column(supplements, col) if scope != "food" else np.zeros(len(supplements))
+            prob.addConstraint(_expr(amount, -fc, units, -sc, [(var, 1.0)]) == 0,
+                               f"def_{prefix}_{_safe(col)}")
+            totals[key] = var
+        return totals[key]
+
     for t in targets:
         q = quantities[t.name]
+        scope = "supp" if q.supplements_only else "food" if q.foods_only else "all"
         for bound, value in (("min", t.min), ("max", t.max)):
             if value is None:
                 continue
             fc, sc, rhs = row_coefficients(q, value, foods, supplements)
             cname = f"{bound}_{_safe(t.name)}"
-            expr = _expr(amount, fc, units, sc)
+            pairs = [(total(q.numerator, scope), q.factor * q.scale)]
+            if q.denominator is not None:
+                pairs.append((total(q.denominator, scope), -value))
+            expr = affine(pairs)
             prob += (expr >= rhs if bound == "min" else expr <= rhs), cname
             rows[cname] = RowSpec(cname, t.name, bound, value, fc, sc)
     return Model(prob, foods, supplements, amount, units, rows, quantities,
@@ -157,9 +181,10 @@ def _safe(name: str) -> str:
     return name.replace(":", "_per_")
 
 
-def _expr(food_vars: list, food_coef: np.ndarray, supp_vars: list, supp_coef: np.ndarray):
+def _expr(food_vars: list, food_coef: np.ndarray, supp_vars: list, supp_coef: np.ndarray,
+          extra: list | None = None):
     nz = np.flatnonzero(food_coef)
     pairs = [(food_vars[i], c) for i, c in zip(nz.tolist(), food_coef[nz].tolist(), strict=True)]
     snz = np.flatnonzero(supp_coef)
     pairs += [(supp_vars[i], c) for i, c in zip(snz.tolist(), supp_coef[snz].tolist(), strict=True)]
-    return affine(pairs)
+    return affine(pairs + (extra or []))

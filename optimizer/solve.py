@@ -28,7 +28,8 @@ class BulkHiGHS(pulp.HiGHS):
 
         def buildSolverModel(self, lp):  # noqa: N802 (PuLP's name)
             inf = highspy.kHighsInf
-            variables = lp.variables()
+            variables = lp.variables()  # PuLP 3 re-walks every row here: do it once
+            self._variables = variables
             for i, var in enumerate(variables):
                 var.index = i
             n = len(variables)
@@ -65,6 +66,18 @@ class BulkHiGHS(pulp.HiGHS):
                 len(lo), np.array(lo, float), np.array(hi, float), len(index),
                 np.array(starts, np.int32), np.array(index, np.int32), np.array(value, float),
             )
+
+        def findSolutionValues(self, lp):  # noqa: N802 (PuLP's name)
+            # PuLP 3's own reader calls lp.variables() again, which re-walks the model;
+            # hand it the list buildSolverModel already made.
+            cached = getattr(self, "_variables", None)
+            if cached is None:
+                return super().findSolutionValues(lp)
+            lp.variables = lambda: cached
+            try:
+                return super().findSolutionValues(lp)
+            finally:
+                del lp.variables
 
 
 @dataclass(frozen=True)
@@ -151,13 +164,16 @@ def solve_few_integers(prob: pulp.LpProblem, integer_vars: list, max_nodes: int 
     """
     start = time.perf_counter()
     solver = BulkHiGHS(msg=False, mip=False, presolve="off")
-    try:
-        prob.solve(solver)
-    except pulp.PulpSolverError as err:
-        raise SolverError(f"HiGHS failed: {err}") from err
+    # PuLP's own steps of `prob.solve`, so values are read once, at the end
+    solver.createAndConfigureSolver(prob)
+    solver.buildSolverModel(prob)
     h: highspy.Highs = prob.solverModel
+    h.run()
     first = _outcome(h, False)
-    if first.status != "optimal" or not integer_vars:
+    if first.status != "optimal":
+        return first
+    if not integer_vars:
+        solver.findSolutionValues(prob)
         return first
     cols = np.array(_columns(prob, integer_vars), dtype=np.int32)
     lp = h.getLp()

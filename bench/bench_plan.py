@@ -1,0 +1,137 @@
+"""Benchmark the daily plan (issue 2). Prints figures; asserts nothing.
+
+1. Library build + solve (the default profile, full table) against the identical
+   problem handed to highspy directly from numpy arrays, in the same run.
+2. The `mealplan plan` process against a process that only imports the same libraries.
+
+Run: .venv/bin/python bench/bench_plan.py [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import highspy
+import numpy as np
+
+from optimizer.foods import load_foods, load_supplements
+from optimizer.model import build_model
+from optimizer.paths import foods_csv, supplements_csv
+from optimizer.prices import price_basis
+from optimizer.profile import Profile, compile_targets
+from optimizer.select import food_bounds, select_foods, select_supplements
+from optimizer.solve import solve_few_integers
+
+
+def inputs():
+    prof = Profile()
+    targets = compile_targets(prof)
+    prices = price_basis()
+    foods = select_foods(load_foods(foods_csv()), prof, "bench").copy()
+    supps = select_supplements(load_supplements(supplements_csv()), prof, "bench").copy()
+    foods["cost_usd"] = foods["price"] * prices.food_factor
+    supps["cost_usd"] = supps["price"] * prices.supplement_factor
+    lb, ub = food_bounds(foods, prof, "bench")
+    return foods, supps, targets, lb, ub, supps["max_units_per_day"].to_numpy(float)
+
+
+def library(args) -> tuple[float, float]:
+    t = time.perf_counter()
+    model = build_model(*args, objective="cost_usd")
+    out = solve_few_integers(model.prob, model.units)
+    assert out.status == "optimal"
+    return time.perf_counter() - t, out.objective
+
+
+def raw_highs(args, mip: bool = True) -> tuple[float, float]:
+    """The same rows, built as a CSC matrix from numpy and passed to HiGHS in one call."""
+    foods, supps, targets, lb, ub, supp_ub = args
+    t = time.perf_counter()
+    model = build_model(foods, supps, targets, lb, ub, supp_ub, objective="cost_usd")
+    build_pulp = time.perf_counter() - t  # not counted: only used to get the same rows
+    t = time.perf_counter()
+    rows = list(model.rows.values())
+    dense = np.vstack([np.concatenate([r.food, r.supp]) for r in rows])
+    rhs = np.array([r.value if model.quantities[r.target].denominator is None else 0.0
+                    for r in rows])
+    is_min = np.array([r.bound == "min" for r in rows])
+    inf = highspy.kHighsInf
+    lp = highspy.HighsLp()
+    n = dense.shape[1]
+    lp.num_col_, lp.num_row_ = n, dense.shape[0]
+    lp.col_cost_ = np.concatenate([model.cost_food, model.cost_supp])
+    lp.col_lower_ = np.concatenate([lb, np.zeros(len(supp_ub))])
+    lp.col_upper_ = np.concatenate([ub, supp_ub])
+    lp.row_lower_ = np.where(is_min, rhs, -inf)
+    lp.row_upper_ = np.where(is_min, inf, rhs)
+    nz = dense.T != 0  # column-major
+    counts = nz.sum(axis=1)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    idx = np.nonzero(nz)
+    lp.a_matrix_.index_ = idx[1].astype(np.int32)
+    lp.a_matrix_.value_ = dense.T[idx]
+    if mip:
+        lp.integrality_ = [highspy.HighsVarType.kContinuous] * len(lb) + \
+            [highspy.HighsVarType.kInteger] * len(supp_ub)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.passModel(lp)
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    del build_pulp
+    return time.perf_counter() - t, h.getInfo().objective_function_value
+
+
+def wall(cmd: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=7)
+    runs = ap.parse_args().runs
+    args = inputs()
+    library(args)
+    raw_highs(args)  # warm up
+    lib, raw, raw_lp = [], [], []
+    for _ in range(runs):
+        t, obj_lib = library(args)
+        lib.append(t)
+        t, obj_raw = raw_highs(args)
+        raw.append(t)
+        raw_lp.append(raw_highs(args, mip=False)[0])
+    lib_m, raw_m = statistics.median(lib), statistics.median(raw)
+    print(f"foods: {len(args[0])} candidates, {len(args[1])} supplements, "
+          f"{len(compile_targets(Profile()))} targets")
+    print(f"library build + solve (PuLP + HiGHS):  {1000 * lib_m:7.1f} ms  (median of {runs})")
+    print(f"raw highspy, same MILP from numpy:     {1000 * raw_m:7.1f} ms")
+    print(f"raw highspy, LP relaxation only:       {1000 * statistics.median(raw_lp):7.1f} ms")
+    print(f"ratio library / raw HiGHS:             {lib_m / raw_m:7.2f}  (target <= 1.5)")
+    print(f"objective library {obj_lib:.9f}  raw {obj_raw:.9f}  diff {abs(obj_lib - obj_raw):.1e}")
+
+    exe = shutil.which("mealplan") or str(Path(sys.executable).parent / "mealplan")
+    imports = [sys.executable, "-c", "import click, numpy, pandas, pulp, highspy"]
+    plan_cmd = [exe, "plan"]
+    wall(plan_cmd)
+    wall(imports)  # warm the page cache and the food-table cache
+    p, i = [], []
+    for _ in range(runs):
+        p.append(wall(plan_cmd))
+        i.append(wall(imports))
+    p_m, i_m = statistics.median(p), statistics.median(i)
+    print(f"`mealplan plan` process:               {1000 * p_m:7.1f} ms  (median of {runs})")
+    print(f"import-only process:                   {1000 * i_m:7.1f} ms")
+    print(f"ratio plan / import-only:              {p_m / i_m:7.2f}  (target <= 1.2)")
+
+
+if __name__ == "__main__":
+    main()
