@@ -182,22 +182,98 @@ def targets(fmt: str, **kw) -> None:
         click.echo(render_targets(prof, compile_targets(prof), fmt), nl=False)
 
 
+WEEK_FORMATS = ("table", "markdown", "html", "json", "csv")
+
+
+@cli.command()
+@profile_options
+@click.option("--format", "fmt", type=click.Choice(WEEK_FORMATS), default="table",
+              show_default=True, help="Output format (html: one printable file with charts).")
+@output_option
+@click.option("--days", type=click.IntRange(1, 14), help="Number of days (default 7).")
+@click.option("--slots", help="Meal slots, comma-separated (default breakfast,lunch,dinner,snack).")
+@click.option("--step", "step_servings", type=click.Choice(["0.25", "0.5", "1"]),
+              help="Amounts in steps of this many servings (default 0.5).")
+@click.option("--max-days-per-food", type=click.IntRange(1, 14), help="Default 3.")
+@click.option("--max-per-category", "max_per_category_per_day", type=click.IntRange(1, 20),
+              help="Foods of one WWEIA category per day (default 2).")
+@click.option("--no-rotate-protein", is_flag=True, default=None,
+              help="Allow a protein food on two days running.")
+@click.option("--weekly-average", is_flag=True, default=None,
+              help="Meet K, fiber, Mg and Ca as a weekly average with a daily floor.")
+@click.option("--daily-floor", type=click.FloatRange(0, 1), help="Default 0.7.")
+@click.option("--pin", "pins", multiple=True, metavar="FOOD[@DAY][:SLOT][=SERVINGS]",
+              help="Put a food in the week, e.g. 11100000@2:breakfast=1.")
+@click.option("--keep", "keep", metavar="DAYS", help="Keep these days of --from, e.g. 1-3.")
+@click.option("--regenerate-day", type=int, help="Make this day again, keep the others.")
+@click.option("--from", "from_file", type=click.Path(path_type=Path),
+              help="A week saved with --format json (for --keep/--regenerate-day).")
+@click.option("--seed", type=int, help="Solver seed; same inputs and seed give the same week.")
+@click.option("--time-limit", "time_limit_s", type=click.FloatRange(2, 600),
+              help="Seconds for the search (default 18).")
+def week(fmt: str, output: Path | None, pins: tuple[str, ...], keep: str | None,
+         regenerate_day: int | None, from_file: Path | None, slots: str | None,
+         step_servings: str | None, no_rotate_protein: bool | None, **kw) -> None:
+    """A 7-day plan with meals, variety and a shopping list, e.g. `mealplan week`."""
+    with user_errors():
+        from optimizer.report import read_text
+        from optimizer.week import parse_days, parse_pin, solve_week, week_options
+        from optimizer.week_render import WEEK_RENDERERS, load_week_json, week_to_dict
+
+        prof = build_profile(kw)
+        wk = {k: kw.pop(k) for k in ("days", "max_days_per_food", "max_per_category_per_day",
+                                     "weekly_average", "daily_floor", "seed", "time_limit_s")}
+        wk["slots"] = tuple(x.strip() for x in slots.split(",")) if slots else None
+        wk["step_servings"] = float(step_servings) if step_servings else None
+        wk["rotate_protein"] = False if no_rotate_protein else None
+        opts = week_options(prof, **wk)
+        previous = load_week_json(read_text(from_file), str(from_file)) if from_file else None
+        if regenerate_day is not None:
+            if not 1 <= regenerate_day <= opts.days:
+                raise click.BadParameter(f"day {regenerate_day} is outside 1-{opts.days}",
+                                         param_hint="--regenerate-day")
+            kept = tuple(d for d in range(opts.days) if d != regenerate_day - 1)
+        else:
+            kept = parse_days(keep, opts.days) if keep else ()
+        from dataclasses import replace
+
+        opts = replace(opts, pins=tuple(parse_pin(p, opts.slots) for p in pins),
+                       keep_days=kept).validate()
+        foods, supps = _tables(kw)
+        result = solve_week(foods, supps, prof, opts, kw.get("price_year"), previous)
+        sizes = supps.frame["units_per_bottle"].to_dict() if "units_per_bottle" in \
+            supps.frame.columns else {}
+        emit(WEEK_RENDERERS[fmt](week_to_dict(result, sizes)), output)
+
+
 @cli.command()
 @click.argument("plan_file", type=click.Path(path_type=Path))
 @format_option
 def show(plan_file: Path, fmt: str) -> None:
-    """Print a saved plan (JSON) again, exactly as it was first printed."""
+    """Print a saved plan or week (JSON) again, exactly as it was first printed."""
     with user_errors():
+        import json as _json
+
         from optimizer.render import RENDERERS, load_plan_json
         from optimizer.report import read_text
 
-        d = load_plan_json(read_text(plan_file), str(plan_file))
-        text = RENDERERS[fmt](d)
+        text = read_text(plan_file)
+        try:
+            kind = _json.loads(text).get("format")
+        except (ValueError, AttributeError):
+            kind = None
+        if kind == "mealplan-week":
+            from optimizer.week_render import WEEK_RENDERERS, load_week_json
+
+            click.echo(WEEK_RENDERERS[fmt](load_week_json(text, str(plan_file))), nl=False)
+            return
+        d = load_plan_json(text, str(plan_file))
+        out = RENDERERS[fmt](d)
         if "explanation" in d and fmt in ("table", "markdown"):
             from optimizer.report import render_explanation
 
-            text += "\n" + render_explanation(d["explanation"])
-        click.echo(text, nl=False)
+            out += "\n" + render_explanation(d["explanation"])
+        click.echo(out, nl=False)
 
 
 @cli.command()

@@ -44,6 +44,7 @@ class Profile:
     kidney_disease: bool = False
     allow_mineral_supplements_with_kidney_disease: bool = False
     objective: str = "price"
+    week: tuple[tuple[str, object], ...] = ()  # [week] settings, validated by profile_io
     sources: tuple[tuple[str, str], ...] = ()  # (setting, where it came from)
 
     def source_of(self, key: str) -> str:

@@ -17,8 +17,8 @@ from optimizer.paths import data_dir
 from optimizer.profile import DIETS, FoodLimit, Profile
 from optimizer.targets import LifeStage, Target
 
-TOP_KEYS = ("name", "defaults", "life_stage", "targets", "pattern", "foods", "supplements", "clinical",
-            "objective")
+TOP_KEYS = ("name", "defaults", "life_stage", "targets", "pattern", "foods", "supplements",
+            "clinical", "objective", "week")
 STAGE_KEYS = ("sex", "age", "pregnant", "lactating", "activity", "body_weight_kg", "trimester",
               "lactation_period")
 FOOD_KEYS = ("max_servings_per_food", "max_grams_per_food", "exclude", "include_only", "diets",
@@ -181,6 +181,8 @@ def profile_from_dict(doc: dict, source: str) -> Profile:
     if "allow_mineral_supplements" in clin:
         changes["allow_mineral_supplements_with_kidney_disease"] = _bool(
             clin["allow_mineral_supplements"], f"{source}: clinical.allow_mineral_supplements")
+    if "week" in doc:
+        changes["week"] = parse_week(_table(doc, "week", source), source)
     if "defaults" in doc:
         changes["dri_defaults"] = _bool(doc["defaults"], f"{source}: defaults")
     if "objective" in doc:
@@ -188,6 +190,42 @@ def profile_from_dict(doc: dict, source: str) -> Profile:
             raise ProfileError(f"{source}: objective must be a column name")
         changes["objective"] = doc["objective"]
     return prof.with_changes(source, **changes)
+
+
+WEEK_KEYS = {
+    "days": int, "slots": list, "slot_shares": dict, "slot_tolerance": float,
+    "step_servings": float, "max_days_per_food": int, "max_per_category_per_day": int,
+    "rotate_protein": bool, "weekly_average": bool, "daily_floor": float,
+    "slots_by_category": dict, "time_limit_s": float, "seed": int,
+}
+
+
+def parse_week(d: dict, source: str) -> tuple[tuple[str, object], ...]:
+    """Validate the [week] table's types; WeekOptions checks the values."""
+    _check_keys(d, tuple(WEEK_KEYS), f"{source} [week]")
+    out = []
+    for k, v in d.items():
+        w = f"{source}: week.{k}"
+        kind = WEEK_KEYS[k]
+        if kind is bool:
+            v = _bool(v, w)
+        elif kind is int:
+            if isinstance(v, bool) or not isinstance(v, int):
+                raise ProfileError(f"{w} must be a whole number, not {v!r}")
+        elif kind is float:
+            v = _number(v, w)
+        elif kind is list:
+            v = _strings(v, w)
+        elif k == "slot_shares":
+            if not isinstance(v, dict):
+                raise ProfileError(f"{w} must be a table like {{ breakfast = 0.25 }}")
+            v = tuple((str(s), _number(x, f"{w}.{s}")) for s, x in v.items())
+        else:  # slots_by_category: { "Nuts and seeds" = ["snack", "breakfast"] }
+            if not isinstance(v, dict):
+                raise ProfileError(f"{w} must be a table of category = [slots]")
+            v = tuple((str(c), _strings(x, f"{w}.{c}")) for c, x in v.items())
+        out.append((k, v))
+    return tuple(out)
 
 
 def parse_limit(food: str, spec: Any, source: str) -> FoodLimit:
@@ -307,4 +345,17 @@ policy = "any"              # "any", "none", or a list of ids from data/suppleme
 [clinical]
 kidney_disease = false      # excludes Mg and K supplements; the plan must be reviewed
 allow_mineral_supplements = false
+
+[week]                      # `mealplan week`
+days = 7
+slots = ["breakfast", "lunch", "dinner", "snack"]
+slot_shares = { breakfast = 0.25, lunch = 0.30, dinner = 0.35, snack = 0.10 }
+slot_tolerance = 0.10       # +/- share of the day's energy per meal
+step_servings = 0.5         # amounts in half servings (1 = whole servings)
+max_days_per_food = 3
+max_per_category_per_day = 2
+rotate_protein = true       # a protein food is not eaten two days running
+weekly_average = false      # K, fiber, Mg, Ca met as a weekly average ...
+daily_floor = 0.7           # ... with at least this share every day
+# slots_by_category = { "Nuts and seeds" = ["breakfast", "snack"] }
 '''

@@ -109,21 +109,37 @@ def run_highs(
     gap_rel: float | None = None,
     presolve: bool = False,
     mip: bool = True,
+    random_seed: int | None = None,
+    start: dict | None = None,
 ) -> SolveOutcome:
     """Solve with HiGHS's own MIP solver (or as an LP with mip=False).
 
     Presolve is off by default: on this LP shape (few dense rows, thousands of
     columns) it costs more than it saves. A non-optimal answer is retried with it on.
+    `start` maps variables to values of a known feasible solution (a MIP start).
+    These are the steps of PuLP's `prob.solve`, called one by one so that the start
+    can be handed to HiGHS between building and running.
     """
-    opts = {"presolve": "on" if presolve else "off"}
+    began = time.perf_counter()
+    opts: dict = {"presolve": "on" if presolve else "off"}
+    if random_seed is not None:
+        opts["random_seed"] = int(random_seed)
     solver = BulkHiGHS(msg=False, timeLimit=time_limit, gapRel=gap_rel, mip=mip, **opts)
-    try:
-        prob.solve(solver)
-    except pulp.PulpSolverError as err:
-        raise SolverError(f"HiGHS failed: {err}") from err
-    outcome = _outcome(prob.solverModel, mip and _has_integers(prob))
+    solver.createAndConfigureSolver(prob)
+    solver.buildSolverModel(prob)
+    h: highspy.Highs = prob.solverModel
+    if start:
+        variables = list(start)
+        cols = np.array(_columns(prob, variables), dtype=np.int32)
+        h.setSolution(len(cols), cols, np.array([start[v] for v in variables], dtype=float))
+    h.run()
+    is_mip = mip and _has_integers(prob)
+    outcome = _outcome(h, is_mip, time.perf_counter() - began)
+    if outcome.has_solution:
+        solver.findSolutionValues(prob)
     if outcome.status not in ("optimal", "infeasible", "time_limit") and not presolve:
-        return run_highs(prob, time_limit=time_limit, gap_rel=gap_rel, presolve=True, mip=mip)
+        return run_highs(prob, time_limit=time_limit, gap_rel=gap_rel, presolve=True, mip=mip,
+                         random_seed=random_seed, start=start)
     return outcome
 
 
