@@ -71,13 +71,17 @@ class BulkHiGHS(pulp.HiGHS):
             # PuLP 3's own reader calls lp.variables() again, which re-walks the model;
             # hand it the list buildSolverModel already made.
             cached = getattr(self, "_variables", None)
-            if cached is None:
-                return super().findSolutionValues(lp)
-            lp.variables = lambda: cached
+            if cached is not None:
+                lp.variables = lambda: cached
             try:
                 return super().findSolutionValues(lp)
+            except KeyError:
+                # PuLP 3.3 has no entry for HiGHS's node-limit status; the values are
+                # already assigned by then, and our callers read the status from HiGHS.
+                return pulp.LpStatusNotSolved, pulp.LpSolutionIntegerFeasible
             finally:
-                del lp.variables
+                if cached is not None:
+                    del lp.variables
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ _STATUS = {
     "Unbounded": "unbounded",
     "Primal infeasible or unbounded": "infeasible",
     "Time limit reached": "time_limit",
+    "Solution limit reached": "node_limit",  # HiGHS reports mip_max_nodes this way
     "Iteration limit reached": "iteration_limit",
 }
 
@@ -111,6 +116,7 @@ def run_highs(
     mip: bool = True,
     random_seed: int | None = None,
     start: dict | None = None,
+    options: dict | None = None,
 ) -> SolveOutcome:
     """Solve with HiGHS's own MIP solver (or as an LP with mip=False).
 
@@ -124,6 +130,7 @@ def run_highs(
     opts: dict = {"presolve": "on" if presolve else "off"}
     if random_seed is not None:
         opts["random_seed"] = int(random_seed)
+    opts.update(options or {})
     solver = BulkHiGHS(msg=False, timeLimit=time_limit, gapRel=gap_rel, mip=mip, **opts)
     solver.createAndConfigureSolver(prob)
     solver.buildSolverModel(prob)
@@ -137,9 +144,10 @@ def run_highs(
     outcome = _outcome(h, is_mip, time.perf_counter() - began)
     if outcome.has_solution:
         solver.findSolutionValues(prob)
-    if outcome.status not in ("optimal", "infeasible", "time_limit") and not presolve:
+    if outcome.status not in ("optimal", "infeasible", "time_limit", "node_limit") \
+            and not presolve:
         return run_highs(prob, time_limit=time_limit, gap_rel=gap_rel, presolve=True, mip=mip,
-                         random_seed=random_seed, start=start)
+                         random_seed=random_seed, start=start, options=options)
     return outcome
 
 

@@ -242,7 +242,8 @@ def solve_week(
            "food_ub": ub[cand], "supp_ub": supp_ub, "objective": objective, "where": where,
            "penalty": np.maximum(-dj, 0.0),  # scarcity rent of foods at their weekly cap
            "step": np.where(np.isnan(step) | (step <= 0), opts.step_servings, step),
-           "protein": column(cfoods, "protein_foods_oz_eq") * step >= 0.5}
+           "protein": column(cfoods, "protein_foods_oz_eq") * step >= 0.5,
+           "lp_amount": np.array([v.varValue or 0.0 for v in bmodel.amount])[cand]}
     found = _search_week(ctx, keep, deadline - 2.0)
     week = _WeekModel(cfoods, supps, targets, opts, ub[cand], supp_ub, objective, keep, where)
     remaining = max(1.0, deadline - time.perf_counter())
@@ -339,7 +340,8 @@ def _candidates(model, foods: pd.DataFrame, opts: WeekOptions, profile: Profile,
     return np.array(sorted(chosen))
 
 
-def _reoptimize(ctx: dict, cur: dict, free: list[int], time_limit: float) -> dict | None:
+def _reoptimize(ctx: dict, cur: dict, free: list[int], time_limit: float,
+                allowed: np.ndarray | None = None) -> dict | None:
     """Re-solve the days in `free` with every other assigned day of `cur` held fixed.
 
     The variety rules of the whole week carry over: a food already eaten on k other days
@@ -356,7 +358,10 @@ def _reoptimize(ctx: dict, cur: dict, free: list[int], time_limit: float) -> dic
             other_days.setdefault(i, set()).add(d)
     used = np.array([len(other_days.get(i, ())) for i in range(len(foods))])
     max_days = opts.max_days_per_food - used
-    idx = np.flatnonzero(max_days >= 1)
+    ok = max_days >= 1
+    if allowed is not None:
+        ok &= allowed
+    idx = np.flatnonzero(ok)
     local = {int(i): k for k, i in enumerate(idx)}
     forbid = set()
     if opts.rotate_protein:
@@ -384,8 +389,12 @@ def _reoptimize(ctx: dict, cur: dict, free: list[int], time_limit: float) -> dic
             "n": {(local[i], free.index(d), s): v for (i, d, s), v in cur["n"].items()
                   if d in free_set and i in local},
             "u": {(j, free.index(d)): v for (j, d), v in cur["u"].items() if d in free_set}})
-    out = run_highs(m.prob, time_limit=max(0.3, time_limit), gap_rel=ctx.get("gap", 0.01), presolve=True,
-                    random_seed=opts.seed, start=start)
+    # A node limit, not a time limit, ends each sub-problem, so the same inputs and seed
+    # give the same week on any machine; the time limit is only a safety net.
+    out = run_highs(m.prob, time_limit=max(5.0, time_limit), gap_rel=0.005, presolve=True,
+                    random_seed=opts.seed, start=start,
+                    options={"mip_max_nodes": ctx.get("nodes", 300),
+                             "mip_heuristic_effort": ctx.get("heur", 0.05)})
     if not out.has_solution:
         return None
     new = {"n": {}, "u": {}}
@@ -398,6 +407,40 @@ def _reoptimize(ctx: dict, cur: dict, free: list[int], time_limit: float) -> dic
         if val > 0:
             new["u"][(j, free[d])] = val
     return new
+
+
+def _assign_days(ctx: dict, free_days: list[int]) -> dict[int, np.ndarray]:
+    """Spread the foods the bound LP uses over the week before any day is solved.
+
+    The LP eats food f at x_f a day, so x_f * days over the week: that needs
+    k_f = ceil(x_f * days / cap_f) days (at most N). Each such food gets k_f days, the
+    least loaded ones (protein foods never on two days running), and may appear only
+    there; every other candidate stays free for any day. Without this a day-by-day
+    construction spends the cheapest foods on the first days and the last days pay.
+    """
+    opts, n = ctx["opts"], len(ctx["foods"])
+    x, cap = ctx["lp_amount"], ctx["food_ub"]
+    weekly = x * opts.days
+    load = {d: 0.0 for d in free_days}
+    mask = {d: np.ones(n, dtype=bool) for d in free_days}
+    cost = column(ctx["foods"], ctx["objective"])
+    for i in np.argsort(-(weekly * cost), kind="stable"):
+        if weekly[i] <= 1e-9 or cap[i] <= 0:
+            continue
+        k = int(min(opts.max_days_per_food, len(free_days),
+                    max(1, np.ceil(weekly[i] / cap[i] - 1e-6))))
+        picked: list[int] = []
+        for d in sorted(free_days, key=lambda d: (load[d], d)):
+            if len(picked) == k:
+                break
+            if opts.rotate_protein and ctx["protein"][i] and any(abs(d - p) == 1 for p in picked):
+                continue
+            picked.append(d)
+        for d in free_days:
+            mask[d][i] = d in picked
+        for d in picked:
+            load[d] += weekly[i] * cost[i] / len(picked)
+    return mask
 
 
 def _replace_days(cur: dict, new: dict, free: list[int]) -> dict:
@@ -428,9 +471,12 @@ def _search_week(ctx: dict, keep: dict, deadline: float) -> dict | None:
         if it["id"] in spos:
             cur["u"][(spos[it["id"]], it["day"] - 1)] = it["units"]
     free_days = [d for d in range(opts.days) if d not in opts.keep_days]
+    plan_days = _assign_days(ctx, free_days)
     for n, d in enumerate(free_days):
         budget = max(0.4, min(2.0, (deadline - time.perf_counter()) / (2 * (len(free_days) - n))))
-        new = _reoptimize(ctx, cur, [d], budget)
+        new = _reoptimize(ctx, cur, [d], budget, plan_days[d])
+        if new is None:
+            new = _reoptimize(ctx, cur, [d], budget)
         if new is None:
             return None
         cur = _replace_days(cur, new, [d])
