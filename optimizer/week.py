@@ -237,14 +237,12 @@ def solve_week(
     cand = _candidates(bmodel, foods, opts, profile, keep)
     cfoods = foods.iloc[cand]
     deadline = start + opts.time_limit_s
-    dj = np.array([v.dj if v.dj is not None else 0.0 for v in bmodel.amount])[cand]
     step = cfoods["serving_units"].to_numpy(float) * opts.step_servings
     ctx = {"foods": cfoods, "supps": supps, "targets": targets, "opts": opts,
            "food_ub": ub[cand], "supp_ub": supp_ub, "objective": objective, "where": where,
-           "penalty": np.maximum(-dj, 0.0),  # scarcity rent of foods at their weekly cap
+           "penalty": None,
            "step": np.where(np.isnan(step) | (step <= 0), opts.step_servings, step),
-           "protein": column(cfoods, "protein_foods_oz_eq") * step >= 0.5,
-           "lp_amount": np.array([v.varValue or 0.0 for v in bmodel.amount])[cand]}
+           "protein": column(cfoods, "protein_foods_oz_eq") * step >= 0.5}
     found = _search_week(ctx, keep, deadline)
     if found is None:
         raise InfeasibleError(
@@ -410,40 +408,6 @@ def _reoptimize(ctx: dict, cur: dict, free: list[int], time_limit: float,
     return new
 
 
-def _assign_days(ctx: dict, free_days: list[int]) -> dict[int, np.ndarray]:
-    """Spread the foods the bound LP uses over the week before any day is solved.
-
-    The LP eats food f at x_f a day, so x_f * days over the week: that needs
-    k_f = ceil(x_f * days / cap_f) days (at most N). Each such food gets k_f days, the
-    least loaded ones (protein foods never on two days running), and may appear only
-    there; every other candidate stays free for any day. Without this a day-by-day
-    construction spends the cheapest foods on the first days and the last days pay.
-    """
-    opts, n = ctx["opts"], len(ctx["foods"])
-    x, cap = ctx["lp_amount"], ctx["food_ub"]
-    weekly = x * opts.days
-    load = {d: 0.0 for d in free_days}
-    mask = {d: np.ones(n, dtype=bool) for d in free_days}
-    cost = column(ctx["foods"], ctx["objective"])
-    for i in np.argsort(-(weekly * cost), kind="stable"):
-        if weekly[i] <= 1e-9 or cap[i] <= 0:
-            continue
-        k = int(min(opts.max_days_per_food, len(free_days),
-                    max(1, np.ceil(weekly[i] / cap[i] - 1e-6))))
-        picked: list[int] = []
-        for d in sorted(free_days, key=lambda d: (load[d], d)):
-            if len(picked) == k:
-                break
-            if opts.rotate_protein and ctx["protein"][i] and any(abs(d - p) == 1 for p in picked):
-                continue
-            picked.append(d)
-        for d in free_days:
-            mask[d][i] = d in picked
-        for d in picked:
-            load[d] += weekly[i] * cost[i] / len(picked)
-    return mask
-
-
 def _replace_days(cur: dict, new: dict, free: list[int]) -> dict:
     out = {"n": {k: v for k, v in cur["n"].items() if k[1] not in free},
            "u": {k: v for k, v in cur["u"].items() if k[1] not in free}}
@@ -472,12 +436,9 @@ def _search_week(ctx: dict, keep: dict, deadline: float) -> dict | None:
         if it["id"] in spos:
             cur["u"][(spos[it["id"]], it["day"] - 1)] = it["units"]
     free_days = [d for d in range(opts.days) if d not in opts.keep_days]
-    plan_days = _assign_days(ctx, free_days)
     for n, d in enumerate(free_days):
         budget = max(0.4, min(2.0, (deadline - time.perf_counter()) / (2 * (len(free_days) - n))))
-        new = _reoptimize(ctx, cur, [d], budget, plan_days[d])
-        if new is None:
-            new = _reoptimize(ctx, cur, [d], budget)
+        new = _reoptimize(ctx, cur, [d], budget)
         if new is None:
             return None
         cur = _replace_days(cur, new, [d])

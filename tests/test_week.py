@@ -1,0 +1,193 @@
+"""Weekly plans on the real table: every day re-checked, every variety rule, outputs."""
+
+from __future__ import annotations
+
+import base64
+import json
+from html.parser import HTMLParser
+
+import numpy as np
+import pytest
+
+from optimizer.cli import cli
+from optimizer.profile import Profile
+from optimizer.render import usd
+from optimizer.targets import SHARES
+from optimizer.week import WeekOptions, check_variety, slots_for, solve_week
+from optimizer.week_render import render_week_html, render_week_table, week_to_dict
+
+
+@pytest.fixture(scope="module")
+def week(real_foods, real_supplements):
+    return solve_week(real_foods, real_supplements, Profile(), WeekOptions())
+
+
+@pytest.fixture(scope="module")
+def week_dict(week, real_supplements):
+    return week_to_dict(week, real_supplements.frame["units_per_bottle"].to_dict())
+
+
+def test_every_daily_limit_holds_every_day(week, raw_foods, raw_supplements):
+    assert week.options.days == 7
+    for d in range(1, 8):
+        items = week.items[week.items["day"] == d]
+        f = raw_foods.loc[items["id"]]
+        grams = items["grams"].to_numpy()
+        tot = {c: float((f[c].to_numpy() * grams).sum() / 100) for c in raw_foods.columns
+               if raw_foods[c].dtype.kind == "f"}
+        sup = week.supplements[week.supplements["day"] == d]
+        supp_mg = 0.0
+        if len(sup):
+            s = raw_supplements.loc[sup["id"]]
+            for c in ("magnesium_mg", "calcium_mg", "potassium_mg", "vitamin_d_ug"):
+                tot[c] += float((s[c].to_numpy() * sup["units"].to_numpy()).sum())
+            supp_mg = float((s["magnesium_mg"].to_numpy() * sup["units"].to_numpy()).sum())
+        for t in week.targets:
+            if t.name == "supplemental_magnesium_mg":
+                v = supp_mg
+            elif t.name in SHARES:
+                col, factor = SHARES[t.name]
+                v = 100 * factor * tot[col] / tot["energy_kcal"]
+            else:
+                v = tot[t.name]
+            if t.min is not None:
+                assert v >= t.min * (1 - 1e-6) - 1e-6, (d, t.name, v, t.min)
+            if t.max is not None:
+                assert v <= t.max * (1 + 1e-6) + 1e-6, (d, t.name, v, t.max)
+
+
+def test_variety_rules(week, raw_foods):
+    o = week.options
+    assert check_variety(week) == []
+    items = week.items
+    assert items.groupby("id")["day"].nunique().max() <= o.max_days_per_food
+    assert items.groupby(["day", "category"])["id"].nunique().max() <= o.max_per_category_per_day
+    # protein foods rotate: never on two days running
+    pf = raw_foods.loc[items["id"], "protein_foods_oz_eq"].to_numpy() * \
+        raw_foods.loc[items["id"], "serving_g"].to_numpy() / 100 * o.step_servings
+    protein_ids = set(items["id"][pf >= 0.5])
+    for fid in protein_ids:
+        days = sorted(set(items.loc[items["id"] == fid, "day"]))
+        assert all(b - a > 1 for a, b in zip(days, days[1:], strict=False)), (fid, days)
+    # no two days are copies
+    menus = [frozenset(items.loc[items["day"] == d, "id"]) for d in range(1, 8)]
+    assert len(set(menus)) == 7
+
+
+def test_half_servings_and_slots(week, raw_foods):
+    o = week.options
+    steps = week.items["servings"].to_numpy() / o.step_servings
+    assert np.allclose(steps, np.round(steps))
+    for cat, slot in zip(week.items["category"], week.items["slot"], strict=True):
+        assert slot in slots_for(cat, o.slots)
+    # each slot's share of the day's energy, from the table, is within the tolerance
+    kcal = week.items["id"].map(raw_foods["energy_kcal"]) * week.items["grams"] / 100
+    for d in range(1, o.days + 1):
+        day = week.items["day"] == d
+        total = kcal[day].sum()
+        for slot, share in o.slot_shares:
+            got = kcal[day & (week.items["slot"] == slot)].sum() / total
+            assert share - o.slot_tolerance - 1e-6 <= got <= share + o.slot_tolerance + 1e-6
+
+
+def test_costs_add_up(week, week_dict):
+    daily = [d["cost_usd"] for d in week_dict["days"]]
+    assert sum(daily) == pytest.approx(week.cost_usd)
+    assert week_dict["shopping_list"]["total_cost_usd"] == pytest.approx(week.cost_usd)
+    shop = {r["id"]: r for r in week_dict["shopping_list"]["foods"]}
+    summed = week.items.groupby("id")["grams"].sum()
+    for fid, grams in summed.items():
+        assert shop[fid]["grams"] == pytest.approx(grams)
+        assert shop[fid]["buy_grams"] >= grams - 1e-9
+    assert week.lower_bound_usd <= week.cost_usd
+    assert week_dict["solver"]["gap_to_bound"] == pytest.approx(
+        (week.cost_usd - week.lower_bound_usd) / week.cost_usd)
+
+
+def test_outputs_say_it_is_not_optimal_and_not_medical_advice(week_dict):
+    text = render_week_table(week_dict)
+    assert "Not proven optimal" in text and "lower bound" in text
+    assert "not medical advice" in text and "Shopping list" in text
+
+
+class _Html(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.imgs: list[str] = []
+        self.text: list[str] = []
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.imgs.append(dict(attrs)["src"])
+        elif tag not in ("meta", "br"):
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1] == tag, (tag, self.stack[-3:])
+        self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_html_report_is_valid_and_matches_json(week_dict):
+    page = render_week_html(week_dict)
+    p = _Html()
+    p.feed(page)
+    p.close()
+    assert p.stack == []  # every element closed
+    (src,) = p.imgs
+    assert src.startswith("data:image/png;base64,")
+    assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
+    text = " ".join(p.text)
+    assert usd(week_dict["cost_usd_per_week"]) in text
+    for day in week_dict["days"]:
+        assert f"Day {day['day']} ({usd(day['cost_usd'])})" in text
+    assert "not medical advice" in text
+
+
+def test_keep_days_are_byte_identical(runner, tmp_path, week_dict):
+    saved = tmp_path / "week.json"
+    saved.write_text(json.dumps(week_dict))
+    r = runner.invoke(cli, ["week", "--from", str(saved), "--keep", "1-3", "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    new = json.loads(r.output)
+    for d in (1, 2, 3):
+        assert [i for i in new["items"] if i["day"] == d] == \
+            [i for i in week_dict["items"] if i["day"] == d]
+    old_text = render_week_table(week_dict)
+    new_text = render_week_table(new)
+    for d in (1, 2, 3):
+        assert _day_block(old_text, d) == _day_block(new_text, d)
+    assert new["solver"]["gap_to_bound"] >= 0
+
+
+def _day_block(text: str, d: int) -> str:
+    start = text.index(f"Day {d}  (")
+    end = text.index("\n\n", start)
+    return text[start:end]
+
+
+def test_same_seed_same_week_and_pins(real_foods, real_supplements):
+    from optimizer.week import Pin
+
+    opts = WeekOptions(days=2, pins=(Pin("57602100", 1, "breakfast", 1.0),))  # oatmeal
+    a = solve_week(real_foods, real_supplements, Profile(), opts)
+    b = solve_week(real_foods, real_supplements, Profile(), opts)
+    assert a.items.equals(b.items)
+    oat = a.items[(a.items["id"] == "57602100") & (a.items["day"] == 2)]
+    assert oat["slot"].tolist() == ["breakfast"] and oat["servings"].sum() >= 1
+
+
+@pytest.mark.parametrize("args, text", [
+    (["week", "--keep", "1-3"], "need the saved week (--from FILE)"),
+    (["week", "--pin", "nonsense@@"], "expected FOOD[@DAY][:SLOT][=SERVINGS]"),
+    (["week", "--pin", "99999999@1"], "pin: food '99999999'"),
+    (["week", "--days", "3", "--keep", "5"], "outside 1-3"),
+    (["week", "--slots", "breakfast,brunch"], "slot 'brunch' has no energy share"),
+])
+def test_week_errors(runner, args, text):
+    r = runner.invoke(cli, args)
+    assert r.exit_code == 1, r.output
+    assert text in r.stderr and "Traceback" not in r.output + r.stderr
