@@ -124,7 +124,7 @@ class WeekOptions:
     candidates_per_slot: int = 30
     sources_per_target: int = 8
     time_limit_s: float = 18.0  # a safety net: the work is fixed by the rounds and nodes
-    improve_rounds: int = 2  # pairs of days re-solved together after the construction
+    improve_rounds: int = 1  # pairs of days re-solved together after the construction
     sub_nodes: int = 100  # branch-and-bound nodes per sub-problem (deterministic effort)
     seed: int = 1
     pins: tuple[Pin, ...] = ()

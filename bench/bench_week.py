@@ -1,0 +1,75 @@
+"""Benchmark `mealplan week` (issue 4). Prints figures; asserts nothing.
+
+Default profile, full table: time to the returned week, its cost, the proven lower bound
+for any week from the whole table, and the gap between them. With --granularity it also
+measures what half servings alone cost on one day (full-table MILP, HiGHS to optimality).
+
+Run: .venv/bin/python bench/bench_week.py [--granularity]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import pulp
+
+from optimizer.foods import load_foods, load_supplements
+from optimizer.model import build_model
+from optimizer.paths import foods_csv, supplements_csv
+from optimizer.prices import price_basis
+from optimizer.profile import Profile, compile_targets
+from optimizer.select import food_bounds, select_foods, select_supplements
+from optimizer.solve import run_highs, solve_few_integers
+from optimizer.week import WeekOptions, check_variety, solve_week
+
+
+def granularity() -> None:
+    prof = Profile()
+    targets = compile_targets(prof)
+    prices = price_basis()
+    foods = select_foods(load_foods(foods_csv()), prof, "bench").copy()
+    supps = select_supplements(load_supplements(supplements_csv()), prof, "bench").copy()
+    foods["cost_usd"] = foods["price"] * prices.food_factor
+    supps["cost_usd"] = supps["price"] * prices.supplement_factor
+    lb, ub = food_bounds(foods, prof, "bench")
+    step = foods["serving_units"].to_numpy() * 0.5
+    scaled = foods.copy()
+    for c in scaled.columns:
+        if scaled[c].dtype.kind == "f" and c not in ("unit_g", "serving_units"):
+            scaled[c] = scaled[c] * step
+    m = build_model(scaled, supps, targets, lb * 0, np.floor(ub / step + 1e-9),
+                    supps["max_units_per_day"].to_numpy(float), objective="cost_usd")
+    cont = solve_few_integers(m.prob, m.units).objective
+    for v in m.amount:
+        v.cat = pulp.LpInteger
+    t = time.perf_counter()
+    out = run_highs(m.prob, time_limit=120, gap_rel=1e-4, presolve=True)
+    print(f"one day, continuous amounts:        ${cont:.4f}")
+    print(f"one day, half servings (proven):    ${out.objective:.4f}  "
+          f"(+{100 * (out.objective / cont - 1):.1f} %, {time.perf_counter() - t:.1f} s, "
+          f"status {out.status})")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--granularity", action="store_true")
+    args = ap.parse_args()
+    foods, supps = load_foods(foods_csv()), load_supplements(supplements_csv())
+    t = time.perf_counter()
+    week = solve_week(foods, supps, Profile(), WeekOptions())
+    seconds = time.perf_counter() - t
+    print(f"week: {week.options.days} days, {week.candidates} candidate foods, "
+          f"status {week.status}")
+    print(f"time to solution:                   {seconds:.1f} s  (target <= 20 s)")
+    print(f"week cost:                          ${week.cost_usd:.2f}")
+    print(f"proven lower bound (whole table):   ${week.lower_bound_usd:.2f}")
+    print(f"gap to the bound:                   {100 * week.gap:.1f} %  (target <= 1 %)")
+    print(f"variety violations:                 {len(check_variety(week))}")
+    if args.granularity:
+        granularity()
+
+
+if __name__ == "__main__":
+    main()
