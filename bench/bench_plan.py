@@ -58,8 +58,9 @@ def raw_highs(args, mip: bool = True) -> tuple[float, float]:
     t = time.perf_counter()
     rows = list(model.rows.values())
     dense = np.vstack([np.concatenate([r.food, r.supp]) for r in rows])
-    rhs = np.array([r.value if model.quantities[r.target].denominator is None else 0.0
-                    for r in rows])
+    rhs = np.array(
+        [r.value if model.quantities[r.target].denominator is None else 0.0 for r in rows]
+    )
     is_min = np.array([r.bound == "min" for r in rows])
     inf = highspy.kHighsInf
     lp = highspy.HighsLp()
@@ -78,8 +79,9 @@ def raw_highs(args, mip: bool = True) -> tuple[float, float]:
     lp.a_matrix_.index_ = idx[1].astype(np.int32)
     lp.a_matrix_.value_ = dense.T[idx]
     if mip:
-        lp.integrality_ = [highspy.HighsVarType.kContinuous] * len(lb) + \
-            [highspy.HighsVarType.kInteger] * len(supp_ub)
+        lp.integrality_ = [highspy.HighsVarType.kContinuous] * len(lb) + [
+            highspy.HighsVarType.kInteger
+        ] * len(supp_ub)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.passModel(lp)
@@ -110,8 +112,10 @@ def main() -> None:
         raw.append(t)
         raw_lp.append(raw_highs(args, mip=False)[0])
     lib_m, raw_m = statistics.median(lib), statistics.median(raw)
-    print(f"foods: {len(args[0])} candidates, {len(args[1])} supplements, "
-          f"{len(compile_targets(Profile()))} targets")
+    print(
+        f"foods: {len(args[0])} candidates, {len(args[1])} supplements, "
+        f"{len(compile_targets(Profile()))} targets"
+    )
     print(f"library build + solve (PuLP + HiGHS):  {1000 * lib_m:7.1f} ms  (median of {runs})")
     print(f"raw highspy, same MILP from numpy:     {1000 * raw_m:7.1f} ms")
     print(f"raw highspy, LP relaxation only:       {1000 * statistics.median(raw_lp):7.1f} ms")

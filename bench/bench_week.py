@@ -39,17 +39,26 @@ def granularity() -> None:
     for c in scaled.columns:
         if scaled[c].dtype.kind == "f" and c not in ("unit_g", "serving_units"):
             scaled[c] = scaled[c] * step
-    m = build_model(scaled, supps, targets, lb * 0, np.floor(ub / step + 1e-9),
-                    supps["max_units_per_day"].to_numpy(float), objective="cost_usd")
+    m = build_model(
+        scaled,
+        supps,
+        targets,
+        lb * 0,
+        np.floor(ub / step + 1e-9),
+        supps["max_units_per_day"].to_numpy(float),
+        objective="cost_usd",
+    )
     cont = solve_few_integers(m.prob, m.units).objective
     for v in m.amount:
         v.cat = pulp.LpInteger
     t = time.perf_counter()
     out = run_highs(m.prob, time_limit=120, gap_rel=1e-4, presolve=True)
     print(f"one day, continuous amounts:        ${cont:.4f}")
-    print(f"one day, half servings (proven):    ${out.objective:.4f}  "
-          f"(+{100 * (out.objective / cont - 1):.1f} %, {time.perf_counter() - t:.1f} s, "
-          f"status {out.status})")
+    print(
+        f"one day, half servings (proven):    ${out.objective:.4f}  "
+        f"(+{100 * (out.objective / cont - 1):.1f} %, {time.perf_counter() - t:.1f} s, "
+        f"status {out.status})"
+    )
 
 
 def main() -> None:
@@ -60,8 +69,9 @@ def main() -> None:
     t = time.perf_counter()
     week = solve_week(foods, supps, Profile(), WeekOptions())
     seconds = time.perf_counter() - t
-    print(f"week: {week.options.days} days, {week.candidates} candidate foods, "
-          f"status {week.status}")
+    print(
+        f"week: {week.options.days} days, {week.candidates} candidate foods, status {week.status}"
+    )
     print(f"time to solution:                   {seconds:.1f} s  (target <= 20 s)")
     print(f"week cost:                          ${week.cost_usd:.2f}")
     print(f"proven lower bound (whole table):   ${week.lower_bound_usd:.2f}")

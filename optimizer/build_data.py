@@ -223,9 +223,7 @@ def build_cpi(raw: Path) -> pd.DataFrame:
     base = s[s["year"].isin([2017, 2018])]["value"].mean()
     annual["factor_from_2017_18"] = (annual["index"] / base).round(6)
     annual["index"] = annual["index"].round(3)
-    return annual.reset_index().rename(
-        columns={"year": "year", "index": "cpi_food_at_home_index"}
-    )
+    return annual.reset_index().rename(columns={"year": "year", "index": "cpi_food_at_home_index"})
 
 
 def build_data(raw: Path, out: Path) -> dict[str, int]:

@@ -43,40 +43,87 @@ def user_errors() -> Iterator[None]:
 def profile_options(f):
     """Life stage, profile file and command-line tweaks, shared by plan/explain/targets."""
     opts = [
-        click.option("--profile", "profile_path", type=click.Path(path_type=Path),
-                     help="Client profile (TOML) or the name of a bundled profile."),
+        click.option(
+            "--profile",
+            "profile_path",
+            type=click.Path(path_type=Path),
+            help="Client profile (TOML) or the name of a bundled profile.",
+        ),
         click.option("--sex", type=click.Choice(["female", "male"]), help="Sex for the DRIs."),
         click.option("--age", type=float, help="Age in years (1-120)."),
         click.option("--pregnant", is_flag=True, default=None, help="Pregnancy DRIs."),
         click.option("--lactating", is_flag=True, default=None, help="Lactation DRIs."),
-        click.option("--activity", type=click.Choice(["sedentary", "moderately_active", "active"]),
-                     help="Activity level for the calorie need."),
+        click.option(
+            "--activity",
+            type=click.Choice(["sedentary", "moderately_active", "active"]),
+            help="Activity level for the calorie need.",
+        ),
         click.option("--weight-kg", type=float, help="Body weight for protein g/kg."),
-        click.option("--set", "overrides", multiple=True, metavar="NUTRIENT.BOUND=VALUE",
-                     help="Change a target, e.g. --set magnesium_mg.min=420."),
-        click.option("--exclude", multiple=True, metavar="FOOD",
-                     help="Exclude foods: an id, text, category:TEXT or group:NAME."),
-        click.option("--include", multiple=True, metavar="FOOD",
-                     help="Allow only these foods (same forms as --exclude)."),
-        click.option("--diet", multiple=True, help="vegetarian, vegan, pescatarian, dairy_free, "
-                     "no_nuts or gluten_free."),
-        click.option("--no-supplements", is_flag=True, default=None,
-                     help="Foods only, no supplements."),
+        click.option(
+            "--set",
+            "overrides",
+            multiple=True,
+            metavar="NUTRIENT.BOUND=VALUE",
+            help="Change a target, e.g. --set magnesium_mg.min=420.",
+        ),
+        click.option(
+            "--exclude",
+            multiple=True,
+            metavar="FOOD",
+            help="Exclude foods: an id, text, category:TEXT or group:NAME.",
+        ),
+        click.option(
+            "--include",
+            multiple=True,
+            metavar="FOOD",
+            help="Allow only these foods (same forms as --exclude).",
+        ),
+        click.option(
+            "--diet",
+            multiple=True,
+            help="vegetarian, vegan, pescatarian, dairy_free, no_nuts or gluten_free.",
+        ),
+        click.option(
+            "--no-supplements", is_flag=True, default=None, help="Foods only, no supplements."
+        ),
         click.option("--budget", type=float, help="Daily budget cap in USD."),
         click.option("--max-servings", type=float, help="Cap per food in household servings/day."),
-        click.option("--no-defaults", is_flag=True, default=None,
-                     help="Only the targets the profile and --set give (custom tables)."),
-        click.option("--no-pattern", is_flag=True, default=None,
-                     help="Drop the Dietary Guidelines food-group pattern."),
-        click.option("--kidney-disease", is_flag=True, default=None,
-                     help="Chronic kidney disease: no Mg/K supplements, clinician review."),
+        click.option(
+            "--no-defaults",
+            is_flag=True,
+            default=None,
+            help="Only the targets the profile and --set give (custom tables).",
+        ),
+        click.option(
+            "--no-pattern",
+            is_flag=True,
+            default=None,
+            help="Drop the Dietary Guidelines food-group pattern.",
+        ),
+        click.option(
+            "--kidney-disease",
+            is_flag=True,
+            default=None,
+            help="Chronic kidney disease: no Mg/K supplements, clinician review.",
+        ),
         click.option("--objective", help="Minimise this food-table column instead of cost."),
-        click.option("--price-year", help="Show prices in another year's dollars: 2017-18 "
-                     "(default), a year 2000-2025, or current."),
-        click.option("--foods", "foods_path", type=click.Path(path_type=Path),
-                     help="Use this food table CSV instead of the built-in one."),
-        click.option("--supplements", "supplements_path", type=click.Path(path_type=Path),
-                     help="Use this supplement catalog CSV."),
+        click.option(
+            "--price-year",
+            help="Show prices in another year's dollars: 2017-18 "
+            "(default), a year 2000-2025, or current.",
+        ),
+        click.option(
+            "--foods",
+            "foods_path",
+            type=click.Path(path_type=Path),
+            help="Use this food table CSV instead of the built-in one.",
+        ),
+        click.option(
+            "--supplements",
+            "supplements_path",
+            type=click.Path(path_type=Path),
+            help="Use this supplement catalog CSV.",
+        ),
     ]
     for opt in reversed(opts):
         f = opt(f)
@@ -111,10 +158,19 @@ def emit(text: str, output: Path | None) -> None:
     click.echo(f"Wrote {output}", err=True)
 
 
-format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
-                             show_default=True, help="Output format.")
-output_option = click.option("--output", type=click.Path(path_type=Path),
-                             help="Write to this file (atomically) instead of stdout.")
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+output_option = click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write to this file (atomically) instead of stdout.",
+)
 
 
 @click.group()
@@ -187,33 +243,77 @@ WEEK_FORMATS = ("table", "markdown", "html", "json", "csv")
 
 @cli.command()
 @profile_options
-@click.option("--format", "fmt", type=click.Choice(WEEK_FORMATS), default="table",
-              show_default=True, help="Output format (html: one printable file with charts).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(WEEK_FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format (html: one printable file with charts).",
+)
 @output_option
 @click.option("--days", type=click.IntRange(1, 14), help="Number of days (default 7).")
 @click.option("--slots", help="Meal slots, comma-separated (default breakfast,lunch,dinner,snack).")
-@click.option("--step", "step_servings", type=click.Choice(["0.25", "0.5", "1"]),
-              help="Amounts in steps of this many servings (default 0.5).")
+@click.option(
+    "--step",
+    "step_servings",
+    type=click.Choice(["0.25", "0.5", "1"]),
+    help="Amounts in steps of this many servings (default 0.5).",
+)
 @click.option("--max-days-per-food", type=click.IntRange(1, 14), help="Default 3.")
-@click.option("--max-per-category", "max_per_category_per_day", type=click.IntRange(1, 20),
-              help="Foods of one WWEIA category per day (default 2).")
-@click.option("--no-rotate-protein", is_flag=True, default=None,
-              help="Allow a protein food on two days running.")
-@click.option("--weekly-average", is_flag=True, default=None,
-              help="Meet K, fiber, Mg and Ca as a weekly average with a daily floor.")
+@click.option(
+    "--max-per-category",
+    "max_per_category_per_day",
+    type=click.IntRange(1, 20),
+    help="Foods of one WWEIA category per day (default 2).",
+)
+@click.option(
+    "--no-rotate-protein",
+    is_flag=True,
+    default=None,
+    help="Allow a protein food on two days running.",
+)
+@click.option(
+    "--weekly-average",
+    is_flag=True,
+    default=None,
+    help="Meet K, fiber, Mg and Ca as a weekly average with a daily floor.",
+)
 @click.option("--daily-floor", type=click.FloatRange(0, 1), help="Default 0.7.")
-@click.option("--pin", "pins", multiple=True, metavar="FOOD[@DAY][:SLOT][=SERVINGS]",
-              help="Put a food in the week, e.g. 11100000@2:breakfast=1.")
+@click.option(
+    "--pin",
+    "pins",
+    multiple=True,
+    metavar="FOOD[@DAY][:SLOT][=SERVINGS]",
+    help="Put a food in the week, e.g. 11100000@2:breakfast=1.",
+)
 @click.option("--keep", "keep", metavar="DAYS", help="Keep these days of --from, e.g. 1-3.")
 @click.option("--regenerate-day", type=int, help="Make this day again, keep the others.")
-@click.option("--from", "from_file", type=click.Path(path_type=Path),
-              help="A week saved with --format json (for --keep/--regenerate-day).")
+@click.option(
+    "--from",
+    "from_file",
+    type=click.Path(path_type=Path),
+    help="A week saved with --format json (for --keep/--regenerate-day).",
+)
 @click.option("--seed", type=int, help="Solver seed; same inputs and seed give the same week.")
-@click.option("--time-limit", "time_limit_s", type=click.FloatRange(2, 600),
-              help="Seconds for the search (default 18).")
-def week(fmt: str, output: Path | None, pins: tuple[str, ...], keep: str | None,
-         regenerate_day: int | None, from_file: Path | None, slots: str | None,
-         step_servings: str | None, no_rotate_protein: bool | None, **kw) -> None:
+@click.option(
+    "--time-limit",
+    "time_limit_s",
+    type=click.FloatRange(2, 600),
+    help="Seconds for the search (default 18).",
+)
+def week(
+    fmt: str,
+    output: Path | None,
+    pins: tuple[str, ...],
+    keep: str | None,
+    regenerate_day: int | None,
+    from_file: Path | None,
+    slots: str | None,
+    step_servings: str | None,
+    no_rotate_protein: bool | None,
+    **kw,
+) -> None:
     """A 7-day plan with meals, variety and a shopping list, e.g. `mealplan week`."""
     with user_errors():
         from optimizer.report import read_text
@@ -221,8 +321,18 @@ def week(fmt: str, output: Path | None, pins: tuple[str, ...], keep: str | None,
         from optimizer.week_render import WEEK_RENDERERS, load_week_json, week_to_dict
 
         prof = build_profile(kw)
-        wk = {k: kw.pop(k) for k in ("days", "max_days_per_food", "max_per_category_per_day",
-                                     "weekly_average", "daily_floor", "seed", "time_limit_s")}
+        wk = {
+            k: kw.pop(k)
+            for k in (
+                "days",
+                "max_days_per_food",
+                "max_per_category_per_day",
+                "weekly_average",
+                "daily_floor",
+                "seed",
+                "time_limit_s",
+            )
+        }
         wk["slots"] = tuple(x.strip() for x in slots.split(",")) if slots else None
         wk["step_servings"] = float(step_servings) if step_servings else None
         wk["rotate_protein"] = False if no_rotate_protein else None
@@ -230,19 +340,24 @@ def week(fmt: str, output: Path | None, pins: tuple[str, ...], keep: str | None,
         previous = load_week_json(read_text(from_file), str(from_file)) if from_file else None
         if regenerate_day is not None:
             if not 1 <= regenerate_day <= opts.days:
-                raise click.BadParameter(f"day {regenerate_day} is outside 1-{opts.days}",
-                                         param_hint="--regenerate-day")
+                raise click.BadParameter(
+                    f"day {regenerate_day} is outside 1-{opts.days}", param_hint="--regenerate-day"
+                )
             kept = tuple(d for d in range(opts.days) if d != regenerate_day - 1)
         else:
             kept = parse_days(keep, opts.days) if keep else ()
         from dataclasses import replace
 
-        opts = replace(opts, pins=tuple(parse_pin(p, opts.slots) for p in pins),
-                       keep_days=kept).validate()
+        opts = replace(
+            opts, pins=tuple(parse_pin(p, opts.slots) for p in pins), keep_days=kept
+        ).validate()
         foods, supps = _tables(kw)
         result = solve_week(foods, supps, prof, opts, kw.get("price_year"), previous)
-        sizes = supps.frame["units_per_bottle"].to_dict() if "units_per_bottle" in \
-            supps.frame.columns else {}
+        sizes = (
+            supps.frame["units_per_bottle"].to_dict()
+            if "units_per_bottle" in supps.frame.columns
+            else {}
+        )
         emit(WEEK_RENDERERS[fmt](week_to_dict(result, sizes)), output)
 
 
@@ -328,10 +443,19 @@ def data() -> None:
 
 
 @data.command("build")
-@click.option("--raw", type=click.Path(path_type=Path), default=Path("../shared/data/raw"),
-              show_default=True, help="Folder of the raw files (see its PROVENANCE.md).")
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Output folder (default: the project's data/).")
+@click.option(
+    "--raw",
+    type=click.Path(path_type=Path),
+    default=Path("../shared/data/raw"),
+    show_default=True,
+    help="Folder of the raw files (see its PROVENANCE.md).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output folder (default: the project's data/).",
+)
 def data_build(raw: Path, out: Path | None) -> None:
     """Rebuild data/foods.csv, data/cpi_food_at_home.csv and data/reference/."""
     with user_errors():
@@ -339,8 +463,10 @@ def data_build(raw: Path, out: Path | None) -> None:
         from optimizer.paths import data_dir
 
         counts = build_data(raw, out or data_dir())
-        click.echo(f"foods.csv: {counts['foods']} foods, {counts['candidates']} plan candidates; "
-                   f"CPI years: {counts['cpi_years']}")
+        click.echo(
+            f"foods.csv: {counts['foods']} foods, {counts['candidates']} plan candidates; "
+            f"CPI years: {counts['cpi_years']}"
+        )
 
 
 @cli.group()

@@ -65,8 +65,10 @@ class Diagnosis:
             amount = f"{_fmt(s.gap)} {s.unit}".strip()
             parts.append(f"{s.target} {verb} {amount}{' short' if s.bound == 'min' else ''}")
         more = f" and {len(self.shortfalls) - 4} more" if len(self.shortfalls) > 4 else ""
-        return (f"No plan meets the targets: {'; '.join(parts)}{more}. "
-                "Run 'mealplan explain' for details.")
+        return (
+            f"No plan meets the targets: {'; '.join(parts)}{more}. "
+            "Run 'mealplan explain' for details."
+        )
 
 
 def _fmt(x: float) -> str:
@@ -77,8 +79,9 @@ def target_units(model: Model) -> dict[str, str]:
     return {name: q.unit for name, q in model.quantities.items()}
 
 
-def bindings(model: Model, targets: list[Target], amount: np.ndarray, units: np.ndarray,
-             cost: float) -> list[Binding]:
+def bindings(
+    model: Model, targets: list[Target], amount: np.ndarray, units: np.ndarray, cost: float
+) -> list[Binding]:
     """Binding target rows with their shadow prices (from the LP with supplements fixed)."""
     by_name = {c.name: c for c in model.prob.constraints()}
     tmap = {t.name: t for t in targets}
@@ -93,8 +96,10 @@ def bindings(model: Model, targets: list[Target], amount: np.ndarray, units: np.
         if q.denominator is None:
             per_unit = con.pi
         else:
-            den = float(column(model.foods, q.denominator) @ amount
-                        + column(model.supplements, q.denominator) @ units)
+            den = float(
+                column(model.foods, q.denominator) @ amount
+                + column(model.supplements, q.denominator) @ units
+            )
             per_unit = con.pi * den
         t = tmap[spec.target]
         kind = t.min_kind if spec.bound == "min" else t.max_kind
@@ -102,13 +107,13 @@ def bindings(model: Model, targets: list[Target], amount: np.ndarray, units: np.
         semi = 100 * per_unit * spec.value * 0.01 / cost if cost > 0 else 0.0
         if spec.bound == "max":
             semi = -semi  # tightening a max means lowering it
-        out.append(Binding(spec.target, spec.bound, spec.value, q.unit, kind, src,
-                           per_unit, semi))
+        out.append(Binding(spec.target, spec.bound, spec.value, q.unit, kind, src, per_unit, semi))
     return sorted(out, key=lambda b: -abs(b.semi_elasticity_pct))
 
 
-def contributions(model: Model, amount: np.ndarray, units: np.ndarray, nutrient: str,
-                  top: int = 5) -> pd.DataFrame:
+def contributions(
+    model: Model, amount: np.ndarray, units: np.ndarray, nutrient: str, top: int = 5
+) -> pd.DataFrame:
     """Which foods and supplements supply a nutrient, with % of the total."""
     f = column(model.foods, nutrient) * amount
     s = column(model.supplements, nutrient) * units
@@ -116,9 +121,15 @@ def contributions(model: Model, amount: np.ndarray, units: np.ndarray, nutrient:
     vals = np.concatenate([f, s])
     total = vals.sum()
     order = np.argsort(-vals)[:top]
-    rows = [{"name": names[i], "amount": vals[i],
-             "pct_of_total": 100 * vals[i] / total if total > 0 else 0.0}
-            for i in order if vals[i] > 1e-9]
+    rows = [
+        {
+            "name": names[i],
+            "amount": vals[i],
+            "pct_of_total": 100 * vals[i] / total if total > 0 else 0.0,
+        }
+        for i in order
+        if vals[i] > 1e-9
+    ]
     return pd.DataFrame(rows, columns=["name", "amount", "pct_of_total"])
 
 
@@ -154,8 +165,9 @@ def diagnose_infeasible(model: Model, targets: list[Target]) -> Diagnosis:
     prob = pulp.LpProblem("elastic", pulp.LpMinimize)
     n, m = len(model.foods), len(model.supplements)
     av = prob.add_variable_dict("amount", [f"f{i}" for i in range(n)], lowBound=0)
-    uv = prob.add_variable_dict("units", [f"s{i}" for i in range(m)], lowBound=0,
-                                cat=pulp.LpInteger)
+    uv = prob.add_variable_dict(
+        "units", [f"s{i}" for i in range(m)], lowBound=0, cat=pulp.LpInteger
+    )
     amount = [av[f"f{i}"] for i in range(n)]
     units = [uv[f"s{i}"] for i in range(m)]
     for v, lo, hi in zip(amount, model.food_lb, model.food_ub, strict=True):
@@ -190,10 +202,17 @@ def diagnose_infeasible(model: Model, targets: list[Target]) -> Diagnosis:
     prob += affine(objective + cost_pairs)
     outcome = solve_few_integers(prob, units)
     if outcome.status != "optimal":
-        return Diagnosis([], ["the safety limits and per-food caps alone admit no plan"],
-                         pd.DataFrame(), pd.DataFrame(), math.nan,
-                         ["Even with every target relaxed there is no plan: check the "
-                          "per-food limits, the supplement policy and the safety limits."])
+        return Diagnosis(
+            [],
+            ["the safety limits and per-food caps alone admit no plan"],
+            pd.DataFrame(),
+            pd.DataFrame(),
+            math.nan,
+            [
+                "Even with every target relaxed there is no plan: check the "
+                "per-food limits, the supplement policy and the safety limits."
+            ],
+        )
     x = np.array([v.varValue or 0.0 for v in amount])
     u = np.array([round(v.varValue or 0.0) for v in units], dtype=float)
     shortfalls = []
@@ -210,20 +229,29 @@ def diagnose_infeasible(model: Model, targets: list[Target]) -> Diagnosis:
         t = tmap[spec.target]
         kind = t.min_kind if spec.bound == "min" else t.max_kind
         fix = _cheapest_fix(model, spec.target, gap) if spec.bound == "min" else ""
-        shortfalls.append(Shortfall(spec.target, spec.bound, spec.value, achieved, gap,
-                                    q.unit, kind, fix))
+        shortfalls.append(
+            Shortfall(spec.target, spec.bound, spec.value, achieved, gap, q.unit, kind, fix)
+        )
     shortfalls.sort(key=lambda s: -s.gap / max(abs(s.value), 1e-9))
     dj = np.array([v.dj if v.dj is not None else 0.0 for v in amount])
     blocking = _blocking(model, prob, x, dj, tmap)
     foods = model.foods.assign(amount_units=x)[x > 1e-7]
-    closest = pd.DataFrame({
-        "name": foods["name"], "grams": foods["amount_units"] * foods["unit_g"],
-        "amount_units": foods["amount_units"],
-        "cost_usd": foods["amount_units"] * column(foods, model.objective),
-    })
+    closest = pd.DataFrame(
+        {
+            "name": foods["name"],
+            "grams": foods["amount_units"] * foods["unit_g"],
+            "amount_units": foods["amount_units"],
+            "cost_usd": foods["amount_units"] * column(foods, model.objective),
+        }
+    )
     sups = model.supplements.assign(units=u)[u > 0.5]
-    closest_s = pd.DataFrame({"name": sups["name"], "units": sups["units"],
-                              "cost_usd": sups["units"] * column(sups, model.objective)})
+    closest_s = pd.DataFrame(
+        {
+            "name": sups["name"],
+            "units": sups["units"],
+            "cost_usd": sups["units"] * column(sups, model.objective),
+        }
+    )
     cost = float(closest["cost_usd"].sum() + closest_s["cost_usd"].sum())
     return Diagnosis(shortfalls, blocking, closest, closest_s, cost)
 
@@ -235,7 +263,9 @@ def _achieved(model: Model, target: str, x: np.ndarray, u: np.ndarray) -> float:
     num = (fn + sn) * q.factor * q.scale
     if q.denominator is None:
         return num
-    den = float(column(model.foods, q.denominator) @ x + column(model.supplements, q.denominator) @ u)
+    den = float(
+        column(model.foods, q.denominator) @ x + column(model.supplements, q.denominator) @ u
+    )
     return num / den if den > 0 else math.nan
 
 
@@ -254,7 +284,9 @@ def _cheapest_fix(model: Model, target: str, gap: float) -> str:
             units_needed = gap / content[i]
             f = model.foods.iloc[i]
             grams = units_needed * f["unit_g"]
-            amount = f"{grams:,.0f} g" if grams == grams else f"{units_needed:.2f} {f['unit_label']}"
+            amount = (
+                f"{grams:,.0f} g" if grams == grams else f"{units_needed:.2f} {f['unit_label']}"
+            )
             best = (per[i] * gap, f"{amount} of {f['name']}")
     if not q.foods_only and len(model.supplements):
         content = column(model.supplements, q.numerator) * q.factor
@@ -268,8 +300,9 @@ def _cheapest_fix(model: Model, target: str, gap: float) -> str:
     return f"{best[1]} (about ${best[0]:.2f}/day, ignoring the other limits)"
 
 
-def _blocking(model: Model, prob: pulp.LpProblem, x: np.ndarray, dj: np.ndarray,
-              tmap: dict[str, Target]) -> list[str]:
+def _blocking(
+    model: Model, prob: pulp.LpProblem, x: np.ndarray, dj: np.ndarray, tmap: dict[str, Target]
+) -> list[str]:
     """Hard limits that hold in the closest plan: safety limits and per-food caps."""
     out = []
     by_name = {c.name: c for c in prob.constraints()}
@@ -277,8 +310,13 @@ def _blocking(model: Model, prob: pulp.LpProblem, x: np.ndarray, dj: np.ndarray,
         t = tmap[spec.target]
         kind = t.min_kind if spec.bound == "min" else t.max_kind
         con = by_name.get(name)
-        if kind in SAFETY_KINDS and con is not None and con.slack is not None \
-                and abs(con.slack) <= 1e-6 * max(1.0, abs(spec.value)) and abs(con.pi or 0) > 1e-12:
+        if (
+            kind in SAFETY_KINDS
+            and con is not None
+            and con.slack is not None
+            and abs(con.slack) <= 1e-6 * max(1.0, abs(spec.value))
+            and abs(con.pi or 0) > 1e-12
+        ):
             out.append(f"{spec.target} {spec.bound} {spec.value:g} ({kind}) is reached")
     caps = (x >= model.food_ub - 1e-7) & (model.food_ub > 0) & (dj < -1e-12)
     names = model.foods["name"].to_numpy()[caps]

@@ -22,15 +22,32 @@ import pandas as pd
 from optimizer.errors import FoodTableError, did_you_mean
 
 META_COLUMNS = (
-    "name", "price", "unit_g", "unit_label", "serving_units", "serving_desc",
-    "category", "tags", "exclusion_reason",
+    "name",
+    "price",
+    "unit_g",
+    "unit_label",
+    "serving_units",
+    "serving_desc",
+    "category",
+    "tags",
+    "exclusion_reason",
 )
 ID_ALIASES = ("id", "food_code", "supplement_id")
 NAME_ALIASES = ("name", "description")
 PRICE_ALIASES = ("price", "price_per_100g", "price_per_unit")
 TEXT_COLUMNS = {
-    "price_method", "serving_desc", "exclusion_reason", "wweia_category", "category",
-    "tags", "unit", "unit_label", "price_basis", "price_date", "description", "name",
+    "price_method",
+    "serving_desc",
+    "exclusion_reason",
+    "wweia_category",
+    "category",
+    "tags",
+    "unit",
+    "unit_label",
+    "price_basis",
+    "price_date",
+    "description",
+    "name",
 }
 CACHE_VERSION = "1"
 
@@ -45,7 +62,9 @@ class FoodTable:
 
     @property
     def nutrient_columns(self) -> list[str]:
-        return [c for c in self.frame.columns if c not in META_COLUMNS and is_numeric(self.frame[c])]
+        return [
+            c for c in self.frame.columns if c not in META_COLUMNS and is_numeric(self.frame[c])
+        ]
 
     def candidates(self) -> pd.DataFrame:
         """Rows that may enter a plan (priced, not infant food, alcohol or water)."""
@@ -66,8 +85,7 @@ def _file_version(path: Path) -> str:
 
 def _cache_path(path: Path, st: os.stat_result, kind: str) -> Path:
     root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mealplan"
-    key = (f"{CACHE_VERSION}|{kind}|{path.resolve()}|{st.st_mtime_ns}|{st.st_size}|"
-           f"{pd.__version__}")
+    key = f"{CACHE_VERSION}|{kind}|{path.resolve()}|{st.st_mtime_ns}|{st.st_size}|{pd.__version__}"
     return root / (hashlib.sha1(key.encode()).hexdigest()[:16] + ".pkl")
 
 
@@ -88,8 +106,9 @@ def _load_cached(path: Path, default_unit: str, what: str) -> FoodTable:
             return pickle.load(fh)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
-    table = FoodTable(normalise(read_csv(path), str(path), default_unit), str(path),
-                      _file_version(path))
+    table = FoodTable(
+        normalise(read_csv(path), str(path), default_unit), str(path), _file_version(path)
+    )
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
@@ -133,9 +152,7 @@ def _pick(frame: pd.DataFrame, aliases: tuple[str, ...], what: str, where: str) 
         if a in frame.columns:
             return a
     hint = did_you_mean(aliases[0], frame.columns)
-    raise FoodTableError(
-        f"{where}: no {what} column (expected one of {', '.join(aliases)}){hint}"
-    )
+    raise FoodTableError(f"{where}: no {what} column (expected one of {', '.join(aliases)}){hint}")
 
 
 def _row_label(frame: pd.DataFrame, i: int, ids: pd.Series) -> str:
@@ -160,16 +177,23 @@ def normalise(raw: pd.DataFrame, where: str, default_unit: str = "100 g") -> pd.
     dups = ids[ids.duplicated()]
     if len(dups):
         i = int(np.flatnonzero(ids.duplicated().to_numpy())[0])
-        raise FoodTableError(f"{where} row {i + 2}: duplicate id '{dups.iloc[0]}' in column {id_col}")
+        raise FoodTableError(
+            f"{where} row {i + 2}: duplicate id '{dups.iloc[0]}' in column {id_col}"
+        )
     out = pd.DataFrame(index=pd.Index(ids.to_numpy(), name="id"))
     out["name"] = raw[name_col].str.strip().to_numpy()
-    unit = raw["unit"].str.strip() if "unit" in raw.columns else pd.Series(default_unit, index=raw.index)
+    unit = (
+        raw["unit"].str.strip()
+        if "unit" in raw.columns
+        else pd.Series(default_unit, index=raw.index)
+    )
     if "unit" not in raw.columns and price_col == "price_per_unit" and default_unit == "100 g":
         unit = pd.Series("unit", index=raw.index)
     out["unit_label"] = unit.replace("", default_unit).to_numpy()
     out["unit_g"] = [_grams_in(u) for u in out["unit_label"]]
     numeric_cols = [
-        c for c in raw.columns
+        c
+        for c in raw.columns
         if c not in (id_col, name_col) and c not in TEXT_COLUMNS and c != "unit"
     ]
     for c in numeric_cols:
@@ -184,12 +208,16 @@ def normalise(raw: pd.DataFrame, where: str, default_unit: str = "100 g") -> pd.
     elif "serving_units" not in out.columns:
         out["serving_units"] = 1.0 if default_unit != "100 g" else np.nan
     out["serving_desc"] = (
-        raw["serving_desc"].to_numpy() if "serving_desc" in raw.columns
+        raw["serving_desc"].to_numpy()
+        if "serving_desc" in raw.columns
         else [f"1 {u}" for u in out["unit_label"]]
     )
     out["category"] = (
-        raw["wweia_category"].to_numpy() if "wweia_category" in raw.columns
-        else raw["category"].to_numpy() if "category" in raw.columns else ""
+        raw["wweia_category"].to_numpy()
+        if "wweia_category" in raw.columns
+        else raw["category"].to_numpy()
+        if "category" in raw.columns
+        else ""
     )
     out["tags"] = raw["tags"].to_numpy() if "tags" in raw.columns else ""
     for c in ("price_method", "price_basis", "price_date"):
@@ -203,7 +231,9 @@ def _grams_in(unit: str) -> float:
     return float(m.group(1)) if m else math.nan
 
 
-def _to_numbers(col: pd.Series, name: str, ids: pd.Series, where: str, allow_empty: bool) -> pd.Series:
+def _to_numbers(
+    col: pd.Series, name: str, ids: pd.Series, where: str, allow_empty: bool
+) -> pd.Series:
     text = col.str.strip()
     nan_text = text.str.lower().isin(["nan", "inf", "-inf", "+inf", "infinity", "-infinity"])
     if nan_text.any():

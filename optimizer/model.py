@@ -86,12 +86,19 @@ def row_coefficients(
     )
 
 
-def resolve_quantities(targets: Sequence[Target], columns: list[str], where: str) -> dict[str, Quantity]:
+def resolve_quantities(
+    targets: Sequence[Target], columns: list[str], where: str
+) -> dict[str, Quantity]:
     """Map every target to a quantity of the food table, or fail with a hint."""
     out = {}
-    known = list(columns) + ["supplemental_magnesium_mg", "protein_pct_energy",
-                             "fat_pct_energy", "carbohydrate_pct_energy",
-                             "saturated_fat_pct_energy", "added_sugars_pct_energy"]
+    known = list(columns) + [
+        "supplemental_magnesium_mg",
+        "protein_pct_energy",
+        "fat_pct_energy",
+        "carbohydrate_pct_energy",
+        "saturated_fat_pct_energy",
+        "added_sugars_pct_energy",
+    ]
     for t in targets:
         q = quantity(t.name, columns)
         if q is None:
@@ -99,10 +106,10 @@ def resolve_quantities(targets: Sequence[Target], columns: list[str], where: str
                 raise ProfileError(
                     f"{where}: the food table has no column '{t.name}' for the default "
                     f"{t.min_kind or t.max_kind} target (use --no-defaults, or defaults = "
-                    "false in the profile, and set your own targets)")
+                    "false in the profile, and set your own targets)"
+                )
             src = t.min_source if t.min_kind == "USER" else t.max_source
-            raise ProfileError(
-                f"{src}: unknown nutrient '{t.name}'{did_you_mean(t.name, known)}")
+            raise ProfileError(f"{src}: unknown nutrient '{t.name}'{did_you_mean(t.name, known)}")
         out[t.name] = q
     return out
 
@@ -137,8 +144,10 @@ def build_model(
         v.lowBound = float(lo)
         v.upBound = float(hi)
     if objective not in columns:
-        raise ProfileError(f"{where}: objective column '{objective}' is not in the food table"
-                           f"{did_you_mean(objective, columns)}")
+        raise ProfileError(
+            f"{where}: objective column '{objective}' is not in the food table"
+            f"{did_you_mean(objective, columns)}"
+        )
     cost_food = column(foods, objective)
     cost_supp = column(supplements, objective)
     prob += _expr(amount, cost_food, units, cost_supp)
@@ -153,8 +162,9 @@ def build_model(
             var = prob.add_variable_dict(f"{prefix}_{_safe(col)}", ["v"])["v"]
             fc = column(foods, col) if scope != "supp" else np.zeros(len(foods))
             sc = column(supplements, col) if scope != "food" else np.zeros(len(supplements))
-            prob.addConstraint(_expr(amount, -fc, units, -sc, [(var, 1.0)]) == 0,
-                               f"def_{prefix}_{_safe(col)}")
+            prob.addConstraint(
+                _expr(amount, -fc, units, -sc, [(var, 1.0)]) == 0, f"def_{prefix}_{_safe(col)}"
+            )
             totals[key] = var
         return totals[key]
 
@@ -172,17 +182,35 @@ def build_model(
             expr = affine(pairs)
             prob += (expr >= rhs if bound == "min" else expr <= rhs), cname
             rows[cname] = RowSpec(cname, t.name, bound, value, fc, sc)
-    return Model(prob, foods, supplements, amount, units, rows, quantities,
-                 cost_food, cost_supp, np.asarray(food_ub, float), np.asarray(food_lb, float),
-                 np.asarray(supp_ub, float), np.asarray(supp_lb, float), objective)
+    return Model(
+        prob,
+        foods,
+        supplements,
+        amount,
+        units,
+        rows,
+        quantities,
+        cost_food,
+        cost_supp,
+        np.asarray(food_ub, float),
+        np.asarray(food_lb, float),
+        np.asarray(supp_ub, float),
+        np.asarray(supp_lb, float),
+        objective,
+    )
 
 
 def _safe(name: str) -> str:
     return name.replace(":", "_per_")
 
 
-def _expr(food_vars: list, food_coef: np.ndarray, supp_vars: list, supp_coef: np.ndarray,
-          extra: list | None = None):
+def _expr(
+    food_vars: list,
+    food_coef: np.ndarray,
+    supp_vars: list,
+    supp_coef: np.ndarray,
+    extra: list | None = None,
+):
     nz = np.flatnonzero(food_coef)
     pairs = [(food_vars[i], c) for i, c in zip(nz.tolist(), food_coef[nz].tolist(), strict=True)]
     snz = np.flatnonzero(supp_coef)

@@ -14,7 +14,7 @@ from optimizer.model import Model, build_model, column
 from optimizer.prices import PriceBasis, price_basis
 from optimizer.profile import Profile, compile_targets, validate_profile
 from optimizer.select import food_bounds, select_foods, select_supplements
-from optimizer.solve import TOL, SolveOutcome, solve_few_integers
+from optimizer.solve import SolveOutcome, solve_few_integers
 from optimizer.targets import Quantity, Target
 
 DISCLAIMER = (
@@ -56,8 +56,13 @@ def evaluate(q: Quantity, totals: dict[str, float], supp_totals: dict[str, float
     return num / den if den > 0 else math.nan
 
 
-def totals_of(foods: pd.DataFrame, amount: np.ndarray, supps: pd.DataFrame, units: np.ndarray,
-              names: list[str]) -> tuple[dict[str, float], dict[str, float]]:
+def totals_of(
+    foods: pd.DataFrame,
+    amount: np.ndarray,
+    supps: pd.DataFrame,
+    units: np.ndarray,
+    names: list[str],
+) -> tuple[dict[str, float], dict[str, float]]:
     """Column totals over foods and supplements, and over supplements alone."""
     tot, sup = {}, {}
     for n in names:
@@ -88,8 +93,16 @@ def solve_plan(
     lb, ub = food_bounds(foods, profile, where)
     supp_ub = supps["max_units_per_day"].fillna(1).to_numpy(float) if len(supps) else np.zeros(0)
     objective = "cost_usd" if profile.objective in ("price", "cost_usd") else profile.objective
-    model = build_model(foods, supps, targets, lb, ub, supp_ub, objective=objective,
-                        where=table.source if where == "profile" else where)
+    model = build_model(
+        foods,
+        supps,
+        targets,
+        lb,
+        ub,
+        supp_ub,
+        objective=objective,
+        where=table.source if where == "profile" else where,
+    )
     outcome = solve_few_integers(model.prob, model.units)
     if outcome.status == "infeasible":
         from optimizer.explain import diagnose_infeasible
@@ -123,33 +136,44 @@ def _is_share(model: Model, target: str) -> bool:
     return model.quantities[target].denominator is not None
 
 
-def make_plan(model: Model, profile: Profile, targets: list[Target], prices: PriceBasis,
-              table: FoodTable, amount: np.ndarray, units: np.ndarray,
-              outcome: SolveOutcome) -> Plan:
+def make_plan(
+    model: Model,
+    profile: Profile,
+    targets: list[Target],
+    prices: PriceBasis,
+    table: FoodTable,
+    amount: np.ndarray,
+    units: np.ndarray,
+    outcome: SolveOutcome,
+) -> Plan:
     foods, supps = model.foods, model.supplements
     used = amount > 1e-7
     f = foods[used]
     amt = amount[used]
-    food_df = pd.DataFrame({
-        "id": f.index.astype(str),
-        "name": f["name"].to_numpy(),
-        "category": f["category"].to_numpy(),
-        "amount_units": amt,
-        "unit_label": f["unit_label"].to_numpy(),
-        "grams": amt * f["unit_g"].to_numpy(float),
-        "servings": amt / f["serving_units"].to_numpy(float),
-        "serving_desc": f["serving_desc"].to_numpy(),
-        "cost_usd": amt * f["cost_usd"].to_numpy(float),
-    }).sort_values("cost_usd", ascending=False, ignore_index=True)
+    food_df = pd.DataFrame(
+        {
+            "id": f.index.astype(str),
+            "name": f["name"].to_numpy(),
+            "category": f["category"].to_numpy(),
+            "amount_units": amt,
+            "unit_label": f["unit_label"].to_numpy(),
+            "grams": amt * f["unit_g"].to_numpy(float),
+            "servings": amt / f["serving_units"].to_numpy(float),
+            "serving_desc": f["serving_desc"].to_numpy(),
+            "cost_usd": amt * f["cost_usd"].to_numpy(float),
+        }
+    ).sort_values("cost_usd", ascending=False, ignore_index=True)
     su = units > 0.5
     s = supps[su]
-    supp_df = pd.DataFrame({
-        "id": s.index.astype(str),
-        "name": s["name"].to_numpy(),
-        "units": units[su],
-        "unit_label": s["unit_label"].to_numpy(),
-        "cost_usd": units[su] * s["cost_usd"].to_numpy(float),
-    })
+    supp_df = pd.DataFrame(
+        {
+            "id": s.index.astype(str),
+            "name": s["name"].to_numpy(),
+            "units": units[su],
+            "unit_label": s["unit_label"].to_numpy(),
+            "cost_usd": units[su] * s["cost_usd"].to_numpy(float),
+        }
+    )
     cost = float(food_df["cost_usd"].sum() + supp_df["cost_usd"].sum())
     needed = {c for q in model.quantities.values() for c in (q.numerator, q.denominator) if c}
     tot, sup = totals_of(foods, amount, supps, units, sorted(needed | {"cost_usd"}))
@@ -157,27 +181,50 @@ def make_plan(model: Model, profile: Profile, targets: list[Target], prices: Pri
     for t in targets:
         q = model.quantities[t.name]
         value = evaluate(q, tot, sup)
-        bind = [b for b in ("min", "max")
-                if (b in ("min",) and t.min is not None and _binds(value, t.min))
-                or (b == "max" and t.max is not None and _binds(value, t.max))]
+        bind = [
+            b
+            for b in ("min", "max")
+            if (b in ("min",) and t.min is not None and _binds(value, t.min))
+            or (b == "max" and t.max is not None and _binds(value, t.max))
+        ]
         ref = t.min if t.min is not None else t.max
         if t.min is not None and t.max is not None and t.min_kind == t.max_kind == "EER":
             ref = (t.min + t.max) / 2  # the calorie need itself
         if q.denominator is not None:
             ref = None  # a share's "% of target" would mislead
-        rows.append({
-            "nutrient": t.name, "unit": q.unit, "amount": value,
-            "min": t.min, "max": t.max,
-            "min_kind": t.min_kind, "max_kind": t.max_kind,
-            "min_source": t.min_source, "max_source": t.max_source,
-            "pct_of_target": 100 * value / ref if ref else math.nan,
-            "binding": ",".join(bind),
-        })
+        rows.append(
+            {
+                "nutrient": t.name,
+                "unit": q.unit,
+                "amount": value,
+                "min": t.min,
+                "max": t.max,
+                "min_kind": t.min_kind,
+                "max_kind": t.max_kind,
+                "min_source": t.min_source,
+                "max_source": t.max_source,
+                "pct_of_target": 100 * value / ref if ref else math.nan,
+                "binding": ",".join(bind),
+            }
+        )
     notes = [DISCLAIMER]
     if profile.kidney_disease:
         notes.append(CLINICIAN_NOTE)
-    return Plan(profile, targets, food_df, supp_df, pd.DataFrame(rows), cost, prices,
-                table.source, table.version, outcome, notes, model, (amount, units))
+    return Plan(
+        profile,
+        targets,
+        food_df,
+        supp_df,
+        pd.DataFrame(rows),
+        cost,
+        prices,
+        table.source,
+        table.version,
+        outcome,
+        notes,
+        model,
+        (amount, units),
+    )
 
 
 def _binds(value: float, bound: float) -> bool:

@@ -23,8 +23,12 @@ class PriceBasis:
     method: str
 
     def to_dict(self) -> dict[str, object]:
-        return {"year": self.year, "food_factor": self.food_factor,
-                "supplement_factor": self.supplement_factor, "method": self.method}
+        return {
+            "year": self.year,
+            "food_factor": self.food_factor,
+            "supplement_factor": self.supplement_factor,
+            "method": self.method,
+        }
 
 
 @cache
@@ -32,8 +36,10 @@ def _cpi() -> dict[int, tuple[float, int]]:
     path = cpi_csv()
     try:
         with path.open(encoding="utf-8") as fh:
-            return {int(r["year"]): (float(r["factor_from_2017_18"]), int(r["months"]))
-                    for r in csv.DictReader(fh)}
+            return {
+                int(r["year"]): (float(r["factor_from_2017_18"]), int(r["months"]))
+                for r in csv.DictReader(fh)
+            }
     except (OSError, KeyError, ValueError) as err:
         raise ProfileError(f"{path}: CPI table unreadable ({err})") from err
 
@@ -45,7 +51,9 @@ def price_basis(year: str | int | None = None) -> PriceBasis:
     sup_to_base = 1.0 / cpi[SUPPLEMENT_PRICE_YEAR][0]
     if year in (None, "", BASE_LABEL, "2017/2018", "base"):
         return PriceBasis(
-            BASE_LABEL, 1.0, sup_to_base,
+            BASE_LABEL,
+            1.0,
+            sup_to_base,
             "ERS PP-NAP 2017/2018 national average prices (2017-18 dollars); supplement "
             f"prices deflated from {SUPPLEMENT_PRICE_YEAR} by the CPI for food at home",
         )
@@ -62,7 +70,9 @@ def price_basis(year: str | int | None = None) -> PriceBasis:
     factor, months = cpi[y]
     partial = f", {months} months" if months < 12 else ""
     return PriceBasis(
-        str(y), factor, factor * sup_to_base,
+        str(y),
+        factor,
+        factor * sup_to_base,
         f"ERS PP-NAP 2017/2018 prices x {factor:.4f}: BLS CPI-U food at home "
         f"(CUUR0000SAF11), mean {y}{partial} / mean 2017-2018",
     )

@@ -60,8 +60,7 @@ class Profile:
             prof = replace(
                 prof,
                 targets=prof.targets + tuple(targets),  # type: ignore[arg-type]
-                sources=prof.sources
-                + tuple((f"targets.{t.name}", source) for t in targets),  # type: ignore[union-attr]
+                sources=prof.sources + tuple((f"targets.{t.name}", source) for t in targets),  # type: ignore[union-attr]
             )
         return prof
 
@@ -81,8 +80,14 @@ def compile_targets(profile: Profile, where: str = "profile") -> list[Target]:
     for t in out:
         t.check(where)
     if profile.budget_per_day_usd is not None:
-        out.append(Target("cost_usd", max=profile.budget_per_day_usd, max_kind="USER",
-                          max_source=profile.source_of("budget_per_day_usd")))
+        out.append(
+            Target(
+                "cost_usd",
+                max=profile.budget_per_day_usd,
+                max_kind="USER",
+                max_source=profile.source_of("budget_per_day_usd"),
+            )
+        )
     return out
 
 
@@ -93,8 +98,9 @@ def validate_profile(profile: Profile, where: str = "profile") -> Profile:
         if d not in DIETS:
             from optimizer.errors import did_you_mean
 
-            raise ProfileError(f"{where}: unknown diet '{d}'{did_you_mean(d, DIETS)}"
-                               f" (known: {', '.join(DIETS)})")
+            raise ProfileError(
+                f"{where}: unknown diet '{d}'{did_you_mean(d, DIETS)} (known: {', '.join(DIETS)})"
+            )
     if profile.max_servings_per_food <= 0 or profile.max_grams_per_food <= 0:
         raise ProfileError(f"{where}: max_servings_per_food and max_grams_per_food must be > 0")
     if profile.budget_per_day_usd is not None and profile.budget_per_day_usd < 0:

@@ -15,19 +15,51 @@ from typing import Any
 from optimizer.errors import ProfileError, did_you_mean
 from optimizer.paths import data_dir
 from optimizer.profile import DIETS, FoodLimit, Profile
-from optimizer.targets import LifeStage, Target
+from optimizer.targets import Target
 
-TOP_KEYS = ("name", "defaults", "life_stage", "targets", "pattern", "foods", "supplements",
-            "clinical", "objective", "week")
-STAGE_KEYS = ("sex", "age", "pregnant", "lactating", "activity", "body_weight_kg", "trimester",
-              "lactation_period")
-FOOD_KEYS = ("max_servings_per_food", "max_grams_per_food", "exclude", "include_only", "diets",
-             "budget_per_day_usd", "limits")
+TOP_KEYS = (
+    "name",
+    "defaults",
+    "life_stage",
+    "targets",
+    "pattern",
+    "foods",
+    "supplements",
+    "clinical",
+    "objective",
+    "week",
+)
+STAGE_KEYS = (
+    "sex",
+    "age",
+    "pregnant",
+    "lactating",
+    "activity",
+    "body_weight_kg",
+    "trimester",
+    "lactation_period",
+)
+FOOD_KEYS = (
+    "max_servings_per_food",
+    "max_grams_per_food",
+    "exclude",
+    "include_only",
+    "diets",
+    "budget_per_day_usd",
+    "limits",
+)
 LIMIT_KEYS = ("min_g", "max_g", "min_servings", "max_servings", "fixed_g", "fixed_servings")
 SUPP_KEYS = ("policy",)
 CLINICAL_KEYS = ("kidney_disease", "allow_mineral_supplements")
-PATTERN_GROUPS = ("fruit_cup_eq", "vegetables_cup_eq", "grains_oz_eq", "whole_grains_oz_eq",
-                  "dairy_cup_eq", "protein_foods_oz_eq", "oils_g")
+PATTERN_GROUPS = (
+    "fruit_cup_eq",
+    "vegetables_cup_eq",
+    "grains_oz_eq",
+    "whole_grains_oz_eq",
+    "dairy_cup_eq",
+    "protein_foods_oz_eq",
+    "oils_g",
+)
 
 
 def bundled_profiles() -> dict[str, Path]:
@@ -107,8 +139,15 @@ def parse_target(name: str, spec: Any, source: str) -> Target:
     hi = _number(spec["max"], f"{where}.max") if "max" in spec else None
     if lo is None and hi is None:
         raise ProfileError(f"{where}: give min, max or both")
-    t = Target(name, lo, hi, "USER" if lo is not None else "", "USER" if hi is not None else "",
-               source if lo is not None else "", source if hi is not None else "")
+    t = Target(
+        name,
+        lo,
+        hi,
+        "USER" if lo is not None else "",
+        "USER" if hi is not None else "",
+        source if lo is not None else "",
+        source if hi is not None else "",
+    )
     t.check(source)
     return t
 
@@ -157,8 +196,9 @@ def profile_from_dict(doc: dict, source: str) -> Profile:
         diets = _strings(foods["diets"], f"{source}: foods.diets")
         for d in diets:
             if d not in DIETS:
-                raise ProfileError(f"{source}: foods.diets: unknown diet '{d}'"
-                                   f"{did_you_mean(d, DIETS)}")
+                raise ProfileError(
+                    f"{source}: foods.diets: unknown diet '{d}'{did_you_mean(d, DIETS)}"
+                )
         changes["diets"] = diets
     limits = _table(foods, "limits", f"{source} [foods]")
     if limits:
@@ -172,15 +212,20 @@ def profile_from_dict(doc: dict, source: str) -> Profile:
         elif pol in ("any", "none"):
             changes["supplements"] = pol
         else:
-            raise ProfileError(f"{source}: supplements.policy must be \"any\", \"none\" or a "
-                               f"list of supplement ids, not {pol!r}")
+            raise ProfileError(
+                f'{source}: supplements.policy must be "any", "none" or a '
+                f"list of supplement ids, not {pol!r}"
+            )
     clin = _table(doc, "clinical", source)
     _check_keys(clin, CLINICAL_KEYS, f"{source} [clinical]")
     if "kidney_disease" in clin:
-        changes["kidney_disease"] = _bool(clin["kidney_disease"], f"{source}: clinical.kidney_disease")
+        changes["kidney_disease"] = _bool(
+            clin["kidney_disease"], f"{source}: clinical.kidney_disease"
+        )
     if "allow_mineral_supplements" in clin:
         changes["allow_mineral_supplements_with_kidney_disease"] = _bool(
-            clin["allow_mineral_supplements"], f"{source}: clinical.allow_mineral_supplements")
+            clin["allow_mineral_supplements"], f"{source}: clinical.allow_mineral_supplements"
+        )
     if "week" in doc:
         changes["week"] = parse_week(_table(doc, "week", source), source)
     if "defaults" in doc:
@@ -193,10 +238,19 @@ def profile_from_dict(doc: dict, source: str) -> Profile:
 
 
 WEEK_KEYS = {
-    "days": int, "slots": list, "slot_shares": dict, "slot_tolerance": float,
-    "step_servings": float, "max_days_per_food": int, "max_per_category_per_day": int,
-    "rotate_protein": bool, "weekly_average": bool, "daily_floor": float,
-    "slots_by_category": dict, "time_limit_s": float, "seed": int,
+    "days": int,
+    "slots": list,
+    "slot_shares": dict,
+    "slot_tolerance": float,
+    "step_servings": float,
+    "max_days_per_food": int,
+    "max_per_category_per_day": int,
+    "rotate_protein": bool,
+    "weekly_average": bool,
+    "daily_floor": float,
+    "slots_by_category": dict,
+    "time_limit_s": float,
+    "seed": int,
 }
 
 
@@ -263,8 +317,11 @@ def apply_cli(prof: Profile, kw: dict) -> Profile:
     """Lay command-line options over a profile; unset options change nothing."""
     src = "command line"
     changes: dict[str, Any] = {}
-    stage_kw = {k: kw[k] for k in ("sex", "age", "pregnant", "lactating", "activity")
-                if kw.get(k) is not None}
+    stage_kw = {
+        k: kw[k]
+        for k in ("sex", "age", "pregnant", "lactating", "activity")
+        if kw.get(k) is not None
+    }
     if kw.get("weight_kg") is not None:
         stage_kw["body_weight_kg"] = kw["weight_kg"]
     if stage_kw:
@@ -279,8 +336,10 @@ def apply_cli(prof: Profile, kw: dict) -> Profile:
     if kw.get("diet"):
         for d in kw["diet"]:
             if d not in DIETS:
-                raise ProfileError(f"--diet: unknown diet '{d}'{did_you_mean(d, DIETS)} "
-                                   f"(known: {', '.join(DIETS)})")
+                raise ProfileError(
+                    f"--diet: unknown diet '{d}'{did_you_mean(d, DIETS)} "
+                    f"(known: {', '.join(DIETS)})"
+                )
         changes["diets"] = tuple(dict.fromkeys(prof.diets + tuple(kw["diet"])))
     if kw.get("no_supplements"):
         changes["supplements"] = "none"
@@ -299,7 +358,7 @@ def apply_cli(prof: Profile, kw: dict) -> Profile:
     return prof.with_changes(src, **changes) if changes else prof
 
 
-STARTER_PROFILE = '''\
+STARTER_PROFILE = """\
 # Client profile for `mealplan plan --profile THIS_FILE`.
 # Precedence: built-in defaults < this file < command-line options.
 # Every key is optional; delete what you do not need. `mealplan profile show THIS_FILE`
@@ -358,4 +417,4 @@ rotate_protein = true       # a protein food is not eaten two days running
 weekly_average = false      # K, fiber, Mg, Ca met as a weekly average ...
 daily_floor = 0.7           # ... with at least this share every day
 # slots_by_category = { "Nuts and seeds" = ["breakfast", "snack"] }
-'''
+"""

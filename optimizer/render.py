@@ -118,8 +118,11 @@ def plan_to_dict(plan) -> dict[str, Any]:
             "price_year": plan.prices.year,
         },
         "prices": plan.prices.to_dict(),
-        "solver": {"status": plan.outcome.status, "mip_gap": plan.outcome.mip_gap,
-                   "seconds": round(plan.outcome.seconds, 4)},
+        "solver": {
+            "status": plan.outcome.status,
+            "mip_gap": plan.outcome.mip_gap,
+            "seconds": round(plan.outcome.seconds, 4),
+        },
         "cost_usd_per_day": plan.cost_usd,
         "cost_usd_per_week": plan.cost_usd * DAYS_IN_WEEK,
         "foods": _records(plan.foods),
@@ -136,10 +139,11 @@ def load_plan_json(text: str, where: str) -> dict[str, Any]:
     except json.JSONDecodeError as err:
         raise OptimizerError(f"{where} line {err.lineno}: not valid JSON ({err.msg})") from err
     if not isinstance(d, dict) or d.get("format") != "mealplan-plan":
-        raise OptimizerError(f"{where}: not a saved meal plan (no \"format\": \"mealplan-plan\")")
+        raise OptimizerError(f'{where}: not a saved meal plan (no "format": "mealplan-plan")')
     if d.get("format_version") != FORMAT_VERSION:
-        raise OptimizerError(f"{where}: plan format version {d.get('format_version')} "
-                             f"is not {FORMAT_VERSION}")
+        raise OptimizerError(
+            f"{where}: plan format version {d.get('format_version')} is not {FORMAT_VERSION}"
+        )
     return d
 
 
@@ -151,7 +155,10 @@ def _table(headers: list[str], rows: list[list[str]], right: set[int] = frozense
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
 
     def line(cells: list[str]) -> str:
-        out = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))]
+        out = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ]
         return "  ".join(out).rstrip()
 
     return [line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows]
@@ -194,31 +201,57 @@ def _source_refs(nutrients: list[dict[str, Any]]) -> tuple[list[str], list[str]]
 def render_table(d: dict[str, Any]) -> str:
     """The plan as a plain-text report for a terminal."""
     inp = d["inputs"]
-    lines = [f"Daily meal plan: {inp['life_stage']} (profile: {inp['profile']['name']})",
-             f"Prices: {d['prices']['year']} dollars. {d['prices']['method']}.", ""]
-    rows = [[f["name"][:48], _amount_text(f)[:52], num(f["grams"], "g"), usd(f["cost_usd"])]
-            for f in d["foods"]]
+    lines = [
+        f"Daily meal plan: {inp['life_stage']} (profile: {inp['profile']['name']})",
+        f"Prices: {d['prices']['year']} dollars. {d['prices']['method']}.",
+        "",
+    ]
+    rows = [
+        [f["name"][:48], _amount_text(f)[:52], num(f["grams"], "g"), usd(f["cost_usd"])]
+        for f in d["foods"]
+    ]
     lines += _table(["Food", "Amount", "Weight", "Cost/day"], rows, {2, 3})
     if d["supplements"]:
         lines.append("")
-        rows = [[s["name"][:60], f"{s['units']:.0f} {s['unit_label']}", usd(s["cost_usd"])]
-                for s in d["supplements"]]
+        rows = [
+            [s["name"][:60], f"{s['units']:.0f} {s['unit_label']}", usd(s["cost_usd"])]
+            for s in d["supplements"]
+        ]
         lines += _table(["Supplement", "Units/day", "Cost/day"], rows, {2})
-    lines += ["", f"Total cost: {usd(d['cost_usd_per_day'])}/day, "
-                  f"{usd(d['cost_usd_per_week'])} for 7 days ({d['prices']['year']} dollars)", ""]
+    lines += [
+        "",
+        f"Total cost: {usd(d['cost_usd_per_day'])}/day, "
+        f"{usd(d['cost_usd_per_week'])} for 7 days ({d['prices']['year']} dollars)",
+        "",
+    ]
     refs, marks = _source_refs(d["nutrients"])
     rows = []
     for n, mark in zip(d["nutrients"], marks, strict=True):
         pct = "-" if n["pct_of_target"] is None else f"{n['pct_of_target']:.0f} %"
-        rows.append([label(n["nutrient"]), num(n["amount"], n["unit"]), _target_text(n), pct,
-                     _kind_text(n), n["binding"] or "", f"[{mark}]"])
-    lines += _table(["Nutrient", "Amount", "Target", "% of target", "Kind", "Binds", "Source"],
-                    rows, {1, 3})
-    supp_mg = next((n for n in d["nutrients"] if n["nutrient"] == "supplemental_magnesium_mg"), None)
+        rows.append(
+            [
+                label(n["nutrient"]),
+                num(n["amount"], n["unit"]),
+                _target_text(n),
+                pct,
+                _kind_text(n),
+                n["binding"] or "",
+                f"[{mark}]",
+            ]
+        )
+    lines += _table(
+        ["Nutrient", "Amount", "Target", "% of target", "Kind", "Binds", "Source"], rows, {1, 3}
+    )
+    supp_mg = next(
+        (n for n in d["nutrients"] if n["nutrient"] == "supplemental_magnesium_mg"), None
+    )
     if supp_mg:
-        lines += ["", f"Supplemental magnesium: {num(supp_mg['amount'], 'mg')} of the "
-                      f"{num(supp_mg['max'], 'mg')} upper limit (UL, supplements and medicines "
-                      "only; magnesium in food has no UL)."]
+        lines += [
+            "",
+            f"Supplemental magnesium: {num(supp_mg['amount'], 'mg')} of the "
+            f"{num(supp_mg['max'], 'mg')} upper limit (UL, supplements and medicines "
+            "only; magnesium in food has no UL).",
+        ]
     lines += ["", "Sources:"] + [f"  [{i + 1}] {r}" for i, r in enumerate(refs)]
     lines += [""] + [f"Note: {n}" for n in d["notes"]]
     return "\n".join(lines) + "\n"
@@ -227,34 +260,64 @@ def render_table(d: dict[str, Any]) -> str:
 def render_markdown(d: dict[str, Any]) -> str:
     """The plan as Markdown with pipe tables."""
     inp = d["inputs"]
-    out = [f"# Daily meal plan: {inp['life_stage']}", "",
-           f"Profile: {inp['profile']['name']}. Prices: {d['prices']['year']} dollars "
-           f"({d['prices']['method']}).", "", "## Foods", "",
-           "| Food | Amount | Weight | Cost/day |", "|---|---|--:|--:|"]
-    out += [f"| {f['name']} | {_amount_text(f)} | {num(f['grams'], 'g')} | {usd(f['cost_usd'])} |"
-            for f in d["foods"]]
+    out = [
+        f"# Daily meal plan: {inp['life_stage']}",
+        "",
+        f"Profile: {inp['profile']['name']}. Prices: {d['prices']['year']} dollars "
+        f"({d['prices']['method']}).",
+        "",
+        "## Foods",
+        "",
+        "| Food | Amount | Weight | Cost/day |",
+        "|---|---|--:|--:|",
+    ]
+    out += [
+        f"| {f['name']} | {_amount_text(f)} | {num(f['grams'], 'g')} | {usd(f['cost_usd'])} |"
+        for f in d["foods"]
+    ]
     if d["supplements"]:
         out += ["", "## Supplements", "", "| Supplement | Units/day | Cost/day |", "|---|--:|--:|"]
-        out += [f"| {s['name']} | {s['units']:.0f} {s['unit_label']} | {usd(s['cost_usd'])} |"
-                for s in d["supplements"]]
-    out += ["", f"**Total cost: {usd(d['cost_usd_per_day'])}/day, "
-                f"{usd(d['cost_usd_per_week'])} for 7 days** ({d['prices']['year']} dollars)",
-            "", "## Nutrients", "",
-            "| Nutrient | Amount | Target | % of target | Kind | Binds | Source |",
-            "|---|--:|---|--:|---|---|---|"]
+        out += [
+            f"| {s['name']} | {s['units']:.0f} {s['unit_label']} | {usd(s['cost_usd'])} |"
+            for s in d["supplements"]
+        ]
+    out += [
+        "",
+        f"**Total cost: {usd(d['cost_usd_per_day'])}/day, "
+        f"{usd(d['cost_usd_per_week'])} for 7 days** ({d['prices']['year']} dollars)",
+        "",
+        "## Nutrients",
+        "",
+        "| Nutrient | Amount | Target | % of target | Kind | Binds | Source |",
+        "|---|--:|---|--:|---|---|---|",
+    ]
     refs, marks = _source_refs(d["nutrients"])
     for n, mark in zip(d["nutrients"], marks, strict=True):
         pct = "-" if n["pct_of_target"] is None else f"{n['pct_of_target']:.0f} %"
-        out.append(f"| {label(n['nutrient'])} | {num(n['amount'], n['unit'])} | "
-                   f"{_target_text(n)} | {pct} | {_kind_text(n)} | {n['binding'] or ''} | "
-                   f"[{mark}] |")
+        out.append(
+            f"| {label(n['nutrient'])} | {num(n['amount'], n['unit'])} | "
+            f"{_target_text(n)} | {pct} | {_kind_text(n)} | {n['binding'] or ''} | "
+            f"[{mark}] |"
+        )
     out += ["", "Sources:", ""] + [f"{i + 1}. {r}" for i, r in enumerate(refs)]
     out += [""] + [f"> {n}" for n in d["notes"]]
     return "\n".join(out) + "\n"
 
 
-CSV_FIELDS = ["section", "id", "name", "amount", "unit", "grams", "cost_usd", "min", "max",
-              "kind", "source", "binding"]
+CSV_FIELDS = [
+    "section",
+    "id",
+    "name",
+    "amount",
+    "unit",
+    "grams",
+    "cost_usd",
+    "min",
+    "max",
+    "kind",
+    "source",
+    "binding",
+]
 
 
 def render_csv(d: dict[str, Any]) -> str:
@@ -263,24 +326,60 @@ def render_csv(d: dict[str, Any]) -> str:
     w = csv.DictWriter(buf, CSV_FIELDS, lineterminator="\n")
     w.writeheader()
     for f in d["foods"]:
-        w.writerow({"section": "food", "id": f["id"], "name": f["name"],
-                    "amount": f["servings"], "unit": f"serving: {f['serving_desc']}",
-                    "grams": f["grams"], "cost_usd": f["cost_usd"]})
+        w.writerow(
+            {
+                "section": "food",
+                "id": f["id"],
+                "name": f["name"],
+                "amount": f["servings"],
+                "unit": f"serving: {f['serving_desc']}",
+                "grams": f["grams"],
+                "cost_usd": f["cost_usd"],
+            }
+        )
     for s in d["supplements"]:
-        w.writerow({"section": "supplement", "id": s["id"], "name": s["name"],
-                    "amount": s["units"], "unit": s["unit_label"], "cost_usd": s["cost_usd"]})
+        w.writerow(
+            {
+                "section": "supplement",
+                "id": s["id"],
+                "name": s["name"],
+                "amount": s["units"],
+                "unit": s["unit_label"],
+                "cost_usd": s["cost_usd"],
+            }
+        )
     for n in d["nutrients"]:
-        w.writerow({"section": "nutrient", "id": n["nutrient"], "name": label(n["nutrient"]),
-                    "amount": n["amount"], "unit": n["unit"], "min": n["min"], "max": n["max"],
-                    "kind": _kind_text(n),
-                    "source": " | ".join(s for s in (n["min_source"], n["max_source"]) if s),
-                    "binding": n["binding"]})
-    w.writerow({"section": "total", "id": "cost_per_day", "name": "Total cost per day",
-                "amount": d["cost_usd_per_day"], "unit": f"USD ({d['prices']['year']} dollars)",
-                "cost_usd": d["cost_usd_per_day"]})
+        w.writerow(
+            {
+                "section": "nutrient",
+                "id": n["nutrient"],
+                "name": label(n["nutrient"]),
+                "amount": n["amount"],
+                "unit": n["unit"],
+                "min": n["min"],
+                "max": n["max"],
+                "kind": _kind_text(n),
+                "source": " | ".join(s for s in (n["min_source"], n["max_source"]) if s),
+                "binding": n["binding"],
+            }
+        )
+    w.writerow(
+        {
+            "section": "total",
+            "id": "cost_per_day",
+            "name": "Total cost per day",
+            "amount": d["cost_usd_per_day"],
+            "unit": f"USD ({d['prices']['year']} dollars)",
+            "cost_usd": d["cost_usd_per_day"],
+        }
+    )
     w.writerow({"section": "note", "name": " ".join(d["notes"])})
     return buf.getvalue()
 
 
-RENDERERS = {"table": render_table, "json": render_json, "csv": render_csv,
-             "markdown": render_markdown}
+RENDERERS = {
+    "table": render_table,
+    "json": render_json,
+    "csv": render_csv,
+    "markdown": render_markdown,
+}

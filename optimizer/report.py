@@ -12,8 +12,14 @@ import pandas as pd
 from optimizer.errors import OptimizerError
 from optimizer.render import _clean, _records, _table, label, num, usd
 
-CONTRIBUTION_NUTRIENTS = ("magnesium_mg", "potassium_mg", "calcium_mg", "sodium_mg", "fiber_g",
-                          "protein_g")
+CONTRIBUTION_NUTRIENTS = (
+    "magnesium_mg",
+    "potassium_mg",
+    "calcium_mg",
+    "sodium_mg",
+    "fiber_g",
+    "protein_g",
+)
 
 
 def read_text(path: Path) -> str:
@@ -41,14 +47,28 @@ def explanation_dict(plan) -> dict[str, Any]:
     near = reduced_costs(model, amount)
     caps = binding_caps(model, amount)
     unit_g = model.foods["unit_g"]
-    near_rows = [{"id": str(i), "name": r["name"], "cost_per_unit_usd": r["cost_per_unit_usd"],
-                  "cheaper_by_per_serving_usd": r["cheaper_by_per_serving_usd"],
-                  "cheaper_by_pct": r["cheaper_by_pct"],
-                  "unit": "serving"} for i, r in near.iterrows()]
-    cap_rows = [{"id": str(i), "name": r["name"],
-                 "saving_per_100g_usd": _clean(r["saving_per_unit_usd"] * 100 / unit_g[i])
-                 if unit_g[i] == unit_g[i] else None,
-                 "saving_per_unit_usd": r["saving_per_unit_usd"]} for i, r in caps.iterrows()]
+    near_rows = [
+        {
+            "id": str(i),
+            "name": r["name"],
+            "cost_per_unit_usd": r["cost_per_unit_usd"],
+            "cheaper_by_per_serving_usd": r["cheaper_by_per_serving_usd"],
+            "cheaper_by_pct": r["cheaper_by_pct"],
+            "unit": "serving",
+        }
+        for i, r in near.iterrows()
+    ]
+    cap_rows = [
+        {
+            "id": str(i),
+            "name": r["name"],
+            "saving_per_100g_usd": _clean(r["saving_per_unit_usd"] * 100 / unit_g[i])
+            if unit_g[i] == unit_g[i]
+            else None,
+            "saving_per_unit_usd": r["saving_per_unit_usd"],
+        }
+        for i, r in caps.iterrows()
+    ]
     return {
         "cost_usd_per_day": plan.cost_usd,
         "price_year": plan.prices.year,
@@ -82,47 +102,66 @@ def render_explanation(e: dict[str, Any]) -> str:
         what = f"{label(b['target'])} {b['bound']} {num(b['value'], unit)} ({b['kind']}"
         what += f", {b['source']})" if b["source"] else ")"
         if b["bound"] == "min":
-            effect = (f"each extra {amount}/day adds {usd(abs(per))}/day"
-                      if per >= 0 else f"each extra {amount}/day saves {usd(abs(per))}/day")
+            effect = (
+                f"each extra {amount}/day adds {usd(abs(per))}/day"
+                if per >= 0
+                else f"each extra {amount}/day saves {usd(abs(per))}/day"
+            )
         else:
             effect = f"allowing {amount}/day more would save {usd(abs(per))}/day"
-        lines.append(f"  - {what}: {effect}; "
-                     f"a 1 % tighter target changes the cost by {b['semi_elasticity_pct']:+.2f} %")
+        lines.append(
+            f"  - {what}: {effect}; "
+            f"a 1 % tighter target changes the cost by {b['semi_elasticity_pct']:+.2f} %"
+        )
     drivers = sorted(e["binding"], key=lambda b: -abs(b["semi_elasticity_pct"]))[:3]
     if drivers:
         lines += ["", "What drives the cost most (% change in cost for a 1 % change in target):"]
-        lines += [f"  {label(b['target'])} {b['bound']}: {b['semi_elasticity_pct']:+.2f} %"
-                  for b in drivers]
+        lines += [
+            f"  {label(b['target'])} {b['bound']}: {b['semi_elasticity_pct']:+.2f} %"
+            for b in drivers
+        ]
     lines += ["", "Where the key nutrients come from:"]
     for n, rows in e["contributions"].items():
         unit = n.rsplit("_", 1)[-1].replace("ug", "µg")
-        parts = [f"{r['name'][:40]} {num(r['amount'], unit)} ({r['pct_of_total']:.0f} %)"
-                 for r in rows[:4]]
+        parts = [
+            f"{r['name'][:40]} {num(r['amount'], unit)} ({r['pct_of_total']:.0f} %)"
+            for r in rows[:4]
+        ]
         lines.append(f"  {label(n)}: " + "; ".join(parts))
     if e["capped_foods"]:
         lines += ["", "Foods held at their per-food cap (raising the cap would save):"]
         for c in e["capped_foods"]:
-            per = (f"{usd(c['saving_per_100g_usd'])} per 100 g" if c["saving_per_100g_usd"]
-                   is not None else f"{usd(c['saving_per_unit_usd'])} per unit")
+            per = (
+                f"{usd(c['saving_per_100g_usd'])} per 100 g"
+                if c["saving_per_100g_usd"] is not None
+                else f"{usd(c['saving_per_unit_usd'])} per unit"
+            )
             lines.append(f"  {c['name'][:50]}: {per}")
     if e["near_misses"]:
         lines += ["", "Foods just outside the plan (how much cheaper they would have to be):"]
         for r in e["near_misses"]:
-            lines.append(f"  {r['name'][:50]}: {usd(r['cheaper_by_per_serving_usd'])} per "
-                         f"serving ({r['cheaper_by_pct']:.0f} % of its price)")
+            lines.append(
+                f"  {r['name'][:50]}: {usd(r['cheaper_by_per_serving_usd'])} per "
+                f"serving ({r['cheaper_by_pct']:.0f} % of its price)"
+            )
     return "\n".join(lines) + "\n"
 
 
 def render_diagnosis(d) -> str:
     """The infeasibility report: smallest relaxation, blocking limits, closest plan."""
-    lines = ["No plan meets every constraint.", "",
-             "Smallest relaxation that makes a plan possible:"]
+    lines = [
+        "No plan meets every constraint.",
+        "",
+        "Smallest relaxation that makes a plan possible:",
+    ]
     for s in d.shortfalls:
         pct = 100 * s.gap / abs(s.value) if s.value else math.nan
         side = "short of its minimum" if s.bound == "min" else "over its maximum"
-        lines.append(f"  - {label(s.target)}: {num(s.gap, s.unit)} {side} "
-                     f"{num(s.value, s.unit)} ({s.kind}; {pct:.1f} % of the target); "
-                     f"closest plan reaches {num(s.achieved, s.unit)}")
+        lines.append(
+            f"  - {label(s.target)}: {num(s.gap, s.unit)} {side} "
+            f"{num(s.value, s.unit)} ({s.kind}; {pct:.1f} % of the target); "
+            f"closest plan reaches {num(s.achieved, s.unit)}"
+        )
         if s.fix:
             lines.append(f"      cheapest single fix: {s.fix}")
     if d.blocking:
@@ -148,34 +187,57 @@ def render_targets(prof, targets, fmt: str = "table") -> str:
     for t in targets:
         q = quantity(t.name, [t.name, "energy_kcal"])
         unit = q.unit if q else unit_of(t.name)
-        rows.append({"nutrient": t.name, "unit": unit, "min": t.min, "max": t.max,
-                     "min_kind": t.min_kind, "max_kind": t.max_kind,
-                     "min_source": t.min_source, "max_source": t.max_source})
+        rows.append(
+            {
+                "nutrient": t.name,
+                "unit": unit,
+                "min": t.min,
+                "max": t.max,
+                "min_kind": t.min_kind,
+                "max_kind": t.max_kind,
+                "min_source": t.min_source,
+                "max_source": t.max_source,
+            }
+        )
     if fmt == "json":
         import json
 
-        return json.dumps({"life_stage": prof.stage.describe(), "targets": rows}, indent=2,
-                          ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                {"life_stage": prof.stage.describe(), "targets": rows}, indent=2, ensure_ascii=False
+            )
+            + "\n"
+        )
     if fmt == "csv":
         return pd.DataFrame(rows).to_csv(index=False, lineterminator="\n")
-    body = [[label(r["nutrient"]), num(r["min"], r["unit"]) if r["min"] is not None else "-",
-             num(r["max"], r["unit"]) if r["max"] is not None else "-",
-             "/".join(k for k in (r["min_kind"], r["max_kind"]) if k),
-             " | ".join(dict.fromkeys(s for s in (r["min_source"], r["max_source"]) if s))]
-            for r in rows]
+    body = [
+        [
+            label(r["nutrient"]),
+            num(r["min"], r["unit"]) if r["min"] is not None else "-",
+            num(r["max"], r["unit"]) if r["max"] is not None else "-",
+            "/".join(k for k in (r["min_kind"], r["max_kind"]) if k),
+            " | ".join(dict.fromkeys(s for s in (r["min_source"], r["max_source"]) if s)),
+        ]
+        for r in rows
+    ]
     head = f"Daily targets for {prof.stage.describe()}"
     if fmt == "markdown":
         out = [f"# {head}", "", "| Nutrient | Min | Max | Kind | Source |", "|---|--:|--:|---|---|"]
         out += ["| " + " | ".join(r) + " |" for r in body]
         return "\n".join(out) + "\n"
-    return "\n".join([head, ""] + _table(["Nutrient", "Min", "Max", "Kind", "Source"], body,
-                                          {1, 2})) + "\n"
+    return (
+        "\n".join([head, ""] + _table(["Nutrient", "Min", "Max", "Kind", "Source"], body, {1, 2}))
+        + "\n"
+    )
 
 
 def render_profile(prof, targets) -> str:
     """Settings and targets of a profile, each with where its value came from."""
-    lines = [f"Profile: {prof.name}", f"Life stage: {prof.stage.describe()} "
-             f"(from {prof.source_of('stage')})", ""]
+    lines = [
+        f"Profile: {prof.name}",
+        f"Life stage: {prof.stage.describe()} (from {prof.source_of('stage')})",
+        "",
+    ]
     settings = [
         ("pattern", "on" if prof.pattern else "off"),
         ("max_servings_per_food", num(prof.max_servings_per_food)),
@@ -183,14 +245,25 @@ def render_profile(prof, targets) -> str:
         ("exclude", ", ".join(prof.exclude) or "-"),
         ("include_only", ", ".join(prof.include_only) or "-"),
         ("diets", ", ".join(prof.diets) or "-"),
-        ("food_limits", "; ".join(
-            f"{lim.food}: " + ", ".join(f"{k}={v:g}" for k, v in asdict(lim).items()
-                                        if k != "food" and v is not None)
-            for lim in prof.food_limits) or "-"),
-        ("budget_per_day_usd", usd(prof.budget_per_day_usd)
-         if prof.budget_per_day_usd is not None else "-"),
-        ("supplements", prof.supplements if isinstance(prof.supplements, str)
-         else ", ".join(prof.supplements)),
+        (
+            "food_limits",
+            "; ".join(
+                f"{lim.food}: "
+                + ", ".join(
+                    f"{k}={v:g}" for k, v in asdict(lim).items() if k != "food" and v is not None
+                )
+                for lim in prof.food_limits
+            )
+            or "-",
+        ),
+        (
+            "budget_per_day_usd",
+            usd(prof.budget_per_day_usd) if prof.budget_per_day_usd is not None else "-",
+        ),
+        (
+            "supplements",
+            prof.supplements if isinstance(prof.supplements, str) else ", ".join(prof.supplements),
+        ),
         ("kidney_disease", "yes" if prof.kidney_disease else "no"),
         ("objective", prof.objective),
     ]
@@ -203,20 +276,55 @@ def render_profile(prof, targets) -> str:
 def render_search(found: pd.DataFrame, text: str) -> str:
     if found.empty:
         return f"No food matches '{text}'.\n"
-    rows = [[str(i), r["name"][:60], str(r["category"])[:30],
-             usd(r["price"]) + "/100 g" if r["price"] == r["price"] else "no price",
-             r["exclusion_reason"] or "candidate"] for i, r in found.iterrows()]
+    rows = [
+        [
+            str(i),
+            r["name"][:60],
+            str(r["category"])[:30],
+            usd(r["price"]) + "/100 g" if r["price"] == r["price"] else "no price",
+            r["exclusion_reason"] or "candidate",
+        ]
+        for i, r in found.iterrows()
+    ]
     return "\n".join(_table(["Id", "Name", "Category", "Price (2017-18)", "Status"], rows)) + "\n"
 
 
-FOOD_SHOW = ("energy_kcal", "protein_g", "fat_g", "saturated_fat_g", "carbohydrate_g", "fiber_g",
-             "total_sugars_g", "added_sugars_g", "calcium_mg", "magnesium_mg", "potassium_mg",
-             "sodium_mg", "iron_mg", "zinc_mg", "vitamin_d_ug", "vitamin_c_mg", "caffeine_mg",
-             "alcohol_g")
-GROUP_SHOW = ("fruit_cup_eq", "vegetables_cup_eq", "dark_green_vegetables_cup_eq", "grains_oz_eq",
-              "whole_grains_oz_eq", "refined_grains_oz_eq", "protein_foods_oz_eq", "seafood_oz_eq",
-              "nuts_seeds_oz_eq", "soy_oz_eq", "legumes_vegetable_cup_eq", "dairy_cup_eq",
-              "oils_g", "added_sugars_tsp_eq")
+FOOD_SHOW = (
+    "energy_kcal",
+    "protein_g",
+    "fat_g",
+    "saturated_fat_g",
+    "carbohydrate_g",
+    "fiber_g",
+    "total_sugars_g",
+    "added_sugars_g",
+    "calcium_mg",
+    "magnesium_mg",
+    "potassium_mg",
+    "sodium_mg",
+    "iron_mg",
+    "zinc_mg",
+    "vitamin_d_ug",
+    "vitamin_c_mg",
+    "caffeine_mg",
+    "alcohol_g",
+)
+GROUP_SHOW = (
+    "fruit_cup_eq",
+    "vegetables_cup_eq",
+    "dark_green_vegetables_cup_eq",
+    "grains_oz_eq",
+    "whole_grains_oz_eq",
+    "refined_grains_oz_eq",
+    "protein_foods_oz_eq",
+    "seafood_oz_eq",
+    "nuts_seeds_oz_eq",
+    "soy_oz_eq",
+    "legumes_vegetable_cup_eq",
+    "dairy_cup_eq",
+    "oils_g",
+    "added_sugars_tsp_eq",
+)
 
 
 def render_food(row: pd.Series, prices) -> str:
@@ -226,30 +334,48 @@ def render_food(row: pd.Series, prices) -> str:
     unit = row["unit_label"]
     srv = row["serving_units"]
     has_srv = srv == srv and srv > 0
-    lines = [f"{row.name}  {row['name']}", f"Category: {row['category']}",
-             f"Serving: {row['serving_desc'] or '-'}"]
+    lines = [
+        f"{row.name}  {row['name']}",
+        f"Category: {row['category']}",
+        f"Serving: {row['serving_desc'] or '-'}",
+    ]
     if row["price"] == row["price"]:
         p = row["price"] * prices.food_factor
         extra = f", {usd(p * srv)} per serving" if has_srv else ""
-        lines.append(f"Price: {usd(p)} per {unit}{extra} ({prices.year} dollars; "
-                     f"{row.get('price_method', '') or 'table price'})")
+        lines.append(
+            f"Price: {usd(p)} per {unit}{extra} ({prices.year} dollars; "
+            f"{row.get('price_method', '') or 'table price'})"
+        )
     else:
         lines.append("Price: none (not a plan candidate)")
     if row["exclusion_reason"]:
         lines.append(f"Not a plan candidate: {row['exclusion_reason']}")
     head = ["Nutrient", f"Per {unit}"] + (["Per serving"] if has_srv else [])
     cols = [c for c in FOOD_SHOW if c in row.index]
-    cols += [c for c in row.index if c not in cols and c not in GROUP_SHOW and c.endswith(
-        ("_mg", "_ug", "_g", "_kcal")) and c not in ("unit_g", "serving_g") and c in FOOD_SHOW]
-    body = [[label(c), num(row[c], unit_of(c))] + ([num(row[c] * srv, unit_of(c))] if has_srv
-                                                      else []) for c in cols]
+    cols += [
+        c
+        for c in row.index
+        if c not in cols
+        and c not in GROUP_SHOW
+        and c.endswith(("_mg", "_ug", "_g", "_kcal"))
+        and c not in ("unit_g", "serving_g")
+        and c in FOOD_SHOW
+    ]
+    body = [
+        [label(c), num(row[c], unit_of(c))] + ([num(row[c] * srv, unit_of(c))] if has_srv else [])
+        for c in cols
+    ]
     lines += [""] + _table(head, body, {1, 2})
-    groups = [[label(c).replace("_", " "), num(row[c], unit_of(c))] +
-              ([num(row[c] * srv, unit_of(c))] if has_srv else [])
-              for c in GROUP_SHOW if c in row.index and row[c] > 0]
+    groups = [
+        [label(c).replace("_", " "), num(row[c], unit_of(c))]
+        + ([num(row[c] * srv, unit_of(c))] if has_srv else [])
+        for c in GROUP_SHOW
+        if c in row.index and row[c] > 0
+    ]
     if groups:
-        lines += ["", "Food groups (FPED 2017-2018):"] + _table(head[:1] and ["Group"] + head[1:],
-                                                                groups, {1, 2})
+        lines += ["", "Food groups (FPED 2017-2018):"] + _table(
+            head[:1] and ["Group"] + head[1:], groups, {1, 2}
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -263,8 +389,13 @@ def _plan_dict_for(path: Path, price_year: str | None) -> dict[str, Any]:
     from optimizer.plan import solve_plan
     from optimizer.profile_io import load_profile
 
-    plan = solve_plan(load_foods(foods_csv()), load_supplements(supplements_csv()),
-                      load_profile(path), price_year, where=str(path))
+    plan = solve_plan(
+        load_foods(foods_csv()),
+        load_supplements(supplements_csv()),
+        load_profile(path),
+        price_year,
+        where=str(path),
+    )
     d = plan_to_dict(plan)
     d["explanation"] = explanation_dict(plan)
     return d
@@ -274,9 +405,14 @@ def diff_plans(a: Path, b: Path, price_year: str | None) -> str:
     """Cost change, foods in and out, nutrient status and binding limits, A to B."""
     da, db = _plan_dict_for(Path(a), price_year), _plan_dict_for(Path(b), price_year)
     ca, cb = da["cost_usd_per_day"], db["cost_usd_per_day"]
-    lines = [f"A: {a} ({da['inputs']['life_stage']})", f"B: {b} ({db['inputs']['life_stage']})",
-             "", f"Cost: {usd(ca)} -> {usd(cb)} per day ({cb - ca:+.2f} USD, "
-             f"{100 * (cb - ca) / ca:+.1f} %)" if ca else f"Cost: {usd(ca)} -> {usd(cb)}"]
+    lines = [
+        f"A: {a} ({da['inputs']['life_stage']})",
+        f"B: {b} ({db['inputs']['life_stage']})",
+        "",
+        f"Cost: {usd(ca)} -> {usd(cb)} per day ({cb - ca:+.2f} USD, {100 * (cb - ca) / ca:+.1f} %)"
+        if ca
+        else f"Cost: {usd(ca)} -> {usd(cb)}",
+    ]
     fa = {f["id"]: f for f in da["foods"] + da["supplements"]}
     fb = {f["id"]: f for f in db["foods"] + db["supplements"]}
 
@@ -290,7 +426,10 @@ def diff_plans(a: Path, b: Path, price_year: str | None) -> str:
             rows.append(["out", x["name"][:50], amt(x), "-"])
         elif y and not x:
             rows.append(["in", y["name"][:50], "-", amt(y)])
-        elif abs((x.get("grams") or x.get("units") or 0) - (y.get("grams") or y.get("units") or 0)) > 0.5:
+        elif (
+            abs((x.get("grams") or x.get("units") or 0) - (y.get("grams") or y.get("units") or 0))
+            > 0.5
+        ):
             rows.append(["changed", x["name"][:50], amt(x), amt(y)])
     lines += ["", "Foods and supplements:"]
     lines += _table(["", "Name", "A", "B"], rows) if rows else ["  no change"]
@@ -302,17 +441,28 @@ def diff_plans(a: Path, b: Path, price_year: str | None) -> str:
         sx = (x["binding"] or "met") if x else "no target"
         sy = (y["binding"] or "met") if y else "no target"
         if sx != sy:
-            nrows.append([label(k), num(x["amount"], x["unit"]) if x else "-", sx,
-                          num(y["amount"], y["unit"]) if y else "-", sy])
+            nrows.append(
+                [
+                    label(k),
+                    num(x["amount"], x["unit"]) if x else "-",
+                    sx,
+                    num(y["amount"], y["unit"]) if y else "-",
+                    sy,
+                ]
+            )
     lines += ["", "Nutrients whose status changed (binding = at its limit):"]
     lines += _table(["Nutrient", "A", "A status", "B", "B status"], nrows) if nrows else ["  none"]
     ea, eb = da.get("explanation"), db.get("explanation")
     if ea and eb:
+
         def shadow(e: dict) -> dict[str, float]:
             return {f"{b['target']} {b['bound']}": b["cost_per_unit_usd"] for b in e["binding"]}
+
         sa, sb = shadow(ea), shadow(eb)
-        brows = [[k, f"{sa[k]:.5f}" if k in sa else "-", f"{sb[k]:.5f}" if k in sb else "-"]
-                 for k in dict.fromkeys(list(sa) + list(sb))]
+        brows = [
+            [k, f"{sa[k]:.5f}" if k in sa else "-", f"{sb[k]:.5f}" if k in sb else "-"]
+            for k in dict.fromkeys(list(sa) + list(sb))
+        ]
         lines += ["", "Binding limits and shadow prices (USD/day per unit of the target):"]
         lines += _table(["Limit", "A", "B"], brows, {1, 2})
     return "\n".join(lines) + "\n"

@@ -13,42 +13,65 @@ from optimizer.profile import Profile
 
 # Food groups usable as `group:NAME` in include/exclude lists -> food-table column.
 GROUPS = {
-    "fruit": "fruit_cup_eq", "vegetables": "vegetables_cup_eq", "grains": "grains_oz_eq",
-    "whole_grains": "whole_grains_oz_eq", "dairy": "dairy_cup_eq",
-    "protein_foods": "protein_foods_oz_eq", "meat_poultry": "meat_poultry_oz_eq",
-    "seafood": "seafood_oz_eq", "eggs": "eggs_oz_eq", "soy": "soy_oz_eq",
-    "nuts_seeds": "nuts_seeds_oz_eq", "legumes": "legumes_vegetable_cup_eq",
-    "oils": "oils_g", "added_sugars": "added_sugars_tsp_eq",
+    "fruit": "fruit_cup_eq",
+    "vegetables": "vegetables_cup_eq",
+    "grains": "grains_oz_eq",
+    "whole_grains": "whole_grains_oz_eq",
+    "dairy": "dairy_cup_eq",
+    "protein_foods": "protein_foods_oz_eq",
+    "meat_poultry": "meat_poultry_oz_eq",
+    "seafood": "seafood_oz_eq",
+    "eggs": "eggs_oz_eq",
+    "soy": "soy_oz_eq",
+    "nuts_seeds": "nuts_seeds_oz_eq",
+    "legumes": "legumes_vegetable_cup_eq",
+    "oils": "oils_g",
+    "added_sugars": "added_sugars_tsp_eq",
 }
 MINERAL_SUPPLEMENT_NUTRIENTS = ("magnesium_mg", "potassium_mg")
 
 _MEAT_CATEGORIES = re.compile(
     r"^(?:beef|ground beef|pork|lamb|liver|chicken|turkey|fish|shellfish|cold cuts|bacon|"
     r"frankfurters|sausages|meat mixed|poultry mixed|seafood mixed|burgers|"
-    r"frankfurter sandwiches|chicken/turkey sandwiches|seafood sandwiches)", re.I)
+    r"frankfurter sandwiches|chicken/turkey sandwiches|seafood sandwiches)",
+    re.I,
+)
 _SEAFOOD_CATEGORIES = re.compile(r"^(?:fish|shellfish|seafood)", re.I)
 _MEAT_WORDS = re.compile(
     r"\b(?:beef|pork|ham|bacon|chicken|turkey|veal|lamb|meat|sausage|pepperoni|salami|"
     r"gelatin|lard|broth|bouillon|anchov\w*|fish|tuna|salmon|shrimp|crab|clam\w*|oyster\w*)\b",
-    re.I)
+    re.I,
+)
 _NONFISH_MEAT_WORDS = re.compile(
     r"\b(?:beef|pork|ham|bacon|chicken|turkey|veal|lamb|meat|sausage|pepperoni|salami|"
-    r"gelatin|lard|broth|bouillon)\b", re.I)
-_PLANT_MILK = re.compile(r"\b(?:soy|almond|rice|oat|coconut|cashew|hemp)\w* (?:milk|beverage|yogurt|cheese)"
-                         r"|peanut butter|nut butter|almond butter|cocoa butter|butternut"
-                         r"|non-?dairy|dairy-free|cream of tartar", re.I)
+    r"gelatin|lard|broth|bouillon)\b",
+    re.I,
+)
+_PLANT_MILK = re.compile(
+    r"\b(?:soy|almond|rice|oat|coconut|cashew|hemp)\w* (?:milk|beverage|yogurt|cheese)"
+    r"|peanut butter|nut butter|almond butter|cocoa butter|butternut"
+    r"|non-?dairy|dairy-free|cream of tartar",
+    re.I,
+)
 _DAIRY_WORDS = re.compile(r"\b(?:milk|cheese|butter|cream|yogurt|whey|casein|ghee|kefir)\b", re.I)
 _EGG_WORDS = re.compile(r"\b(?:egg|eggs|omelet|mayonnaise)\b", re.I)
 _NUT_WORDS = re.compile(
     r"\b(?:nut|nuts|peanut\w*|almond\w*|pecan\w*|walnut\w*|cashew\w*|pistachio\w*|"
-    r"hazelnut\w*|macadamia|praline|marzipan|nutella)\b", re.I)
+    r"hazelnut\w*|macadamia|praline|marzipan|nutella)\b",
+    re.I,
+)
 _GLUTEN_WORDS = re.compile(
     r"\b(?:wheat|barley|rye|malt\w*|seitan|couscous|bulgur|farina|semolina|spelt|"
     r"bread|bun|roll|bagel|pasta|macaroni|noodle\w*|spaghetti|pizza|cracker\w*|"
     r"pretzel\w*|cake|cookie\w*|pie|muffin|biscuit\w*|pancake\w*|waffle\w*|croissant|"
-    r"doughnut|stuffing|breaded|soy sauce|beer)\b", re.I)
-_GLUTEN_FREE_WORDS = re.compile(r"gluten[- ]free|\b(?:rice|corn|grits|quinoa|buckwheat|millet|"
-                                r"sorghum|amaranth|polenta|popcorn|potato)\b", re.I)
+    r"doughnut|stuffing|breaded|soy sauce|beer)\b",
+    re.I,
+)
+_GLUTEN_FREE_WORDS = re.compile(
+    r"gluten[- ]free|\b(?:rice|corn|grits|quinoa|buckwheat|millet|"
+    r"sorghum|amaranth|polenta|popcorn|potato)\b",
+    re.I,
+)
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -62,23 +85,39 @@ def diet_mask(frame: pd.DataFrame, diet: str) -> pd.Series:
     text = name + " " + cat
     plant = text.str.contains(_PLANT_MILK)
     if diet in ("vegetarian", "vegan"):
-        meat = (_col(frame, "meat_poultry_seafood_oz_eq") > 0) | cat.str.contains(_MEAT_CATEGORIES) \
+        meat = (
+            (_col(frame, "meat_poultry_seafood_oz_eq") > 0)
+            | cat.str.contains(_MEAT_CATEGORIES)
             | name.str.contains(_MEAT_WORDS)
+        )
         ok = ~meat
         if diet == "vegan":
-            animal = (_col(frame, "cholesterol_mg") > 0) | ((_col(frame, "dairy_cup_eq") > 0) & ~plant) \
-                | (_col(frame, "eggs_oz_eq") > 0) | name.str.contains(r"\bhoney\b", case=False) \
-                | (name.str.contains(_DAIRY_WORDS) & ~plant) | name.str.contains(_EGG_WORDS)
+            animal = (
+                (_col(frame, "cholesterol_mg") > 0)
+                | ((_col(frame, "dairy_cup_eq") > 0) & ~plant)
+                | (_col(frame, "eggs_oz_eq") > 0)
+                | name.str.contains(r"\bhoney\b", case=False)
+                | (name.str.contains(_DAIRY_WORDS) & ~plant)
+                | name.str.contains(_EGG_WORDS)
+            )
             ok &= ~animal
         return ok
     if diet == "pescatarian":
-        meat = (_col(frame, "meat_poultry_oz_eq") > 0) | (_col(frame, "cured_meat_oz_eq") > 0) \
-            | (cat.str.contains(_MEAT_CATEGORIES) & ~cat.str.contains(_SEAFOOD_CATEGORIES)) \
+        meat = (
+            (_col(frame, "meat_poultry_oz_eq") > 0)
+            | (_col(frame, "cured_meat_oz_eq") > 0)
+            | (cat.str.contains(_MEAT_CATEGORIES) & ~cat.str.contains(_SEAFOOD_CATEGORIES))
             | name.str.contains(_NONFISH_MEAT_WORDS)
+        )
         return ~meat
     if diet == "dairy_free":
-        dairy = (_col(frame, "dairy_cup_eq") > 0) | (name.str.contains(_DAIRY_WORDS) & ~plant) \
-            | cat.str.match(r"^(?:milk|flavored milk|cheese|yogurt|cottage|ice cream|milk shakes)", case=False)
+        dairy = (
+            (_col(frame, "dairy_cup_eq") > 0)
+            | (name.str.contains(_DAIRY_WORDS) & ~plant)
+            | cat.str.match(
+                r"^(?:milk|flavored milk|cheese|yogurt|cottage|ice cream|milk shakes)", case=False
+            )
+        )
         return ~dairy
     if diet == "no_nuts":
         nuts = (_col(frame, "nuts_seeds_oz_eq") > 0) | name.str.contains(_NUT_WORDS)
@@ -98,25 +137,30 @@ def match_mask(frame: pd.DataFrame, token: str, where: str) -> pd.Series:
         kind, value = ("id", token) if token in frame.index else ("text", token)
     if kind in ("id", "code"):
         if value not in frame.index:
-            raise ProfileError(f"{where}: unknown food id '{value}'"
-                               f"{did_you_mean(value, frame.index.astype(str))}")
+            raise ProfileError(
+                f"{where}: unknown food id '{value}'{did_you_mean(value, frame.index.astype(str))}"
+            )
         return pd.Series(frame.index == value, index=frame.index)
     if kind == "category":
         m = frame["category"].astype(str).str.contains(value, case=False, regex=False)
         if not m.any():
             cats = frame["category"].astype(str).unique()
-            raise ProfileError(f"{where}: no food category matches '{value}'"
-                               f"{did_you_mean(value, cats)}")
+            raise ProfileError(
+                f"{where}: no food category matches '{value}'{did_you_mean(value, cats)}"
+            )
         return m
     if kind == "group":
         if value not in GROUPS:
-            raise ProfileError(f"{where}: unknown food group '{value}'"
-                               f"{did_you_mean(value, GROUPS)} (known: {', '.join(GROUPS)})")
+            raise ProfileError(
+                f"{where}: unknown food group '{value}'"
+                f"{did_you_mean(value, GROUPS)} (known: {', '.join(GROUPS)})"
+            )
         return _col(frame, GROUPS[value]) > 0
     m = frame["name"].astype(str).str.contains(value, case=False, regex=False)
     if not m.any():
-        raise ProfileError(f"{where}: no food name contains '{value}' "
-                           "(try 'mealplan foods search')")
+        raise ProfileError(
+            f"{where}: no food name contains '{value}' (try 'mealplan foods search')"
+        )
     return m
 
 
@@ -135,12 +179,16 @@ def select_foods(table: FoodTable, profile: Profile, where: str) -> pd.DataFrame
         keep &= diet_mask(frame, diet)
     for lim in profile.food_limits:
         if lim.food not in frame.index:
-            raise ProfileError(f"{where}: food limit for unknown food id '{lim.food}'"
-                               f"{did_you_mean(lim.food, frame.index.astype(str))}")
+            raise ProfileError(
+                f"{where}: food limit for unknown food id '{lim.food}'"
+                f"{did_you_mean(lim.food, frame.index.astype(str))}"
+            )
         if ((lim.min_g or 0) > 0 or (lim.min_servings or 0) > 0) and not keep[lim.food]:
             why = frame.at[lim.food, "exclusion_reason"] or "excluded by the profile or diet"
-            raise ProfileError(f"{where}: food {lim.food} ({frame.at[lim.food, 'name']}) "
-                               f"has a minimum amount but is not allowed: {why}")
+            raise ProfileError(
+                f"{where}: food {lim.food} ({frame.at[lim.food, 'name']}) "
+                f"has a minimum amount but is not allowed: {why}"
+            )
     out = frame[keep]
     if out.empty:
         raise ProfileError(f"{where}: no food is left after exclusions, diets and include lists")
@@ -172,8 +220,10 @@ def food_bounds(foods: pd.DataFrame, profile: Profile, where: str) -> tuple[np.n
             if not his:
                 ub[i] = max(ub[i], lb[i])
         if lb[i] > ub[i] + 1e-9:
-            raise ProfileError(f"{where}: food {lim.food}: its minimum is above its maximum "
-                               "once servings are converted to grams")
+            raise ProfileError(
+                f"{where}: food {lim.food}: its minimum is above its maximum "
+                "once servings are converted to grams"
+            )
     return lb, ub
 
 
@@ -193,8 +243,10 @@ def select_supplements(catalog: FoodTable, profile: Profile, where: str) -> pd.D
     if not isinstance(profile.supplements, str):
         for sid in profile.supplements:
             if sid not in frame.index:
-                raise ProfileError(f"{where}: unknown supplement '{sid}'"
-                                   f"{did_you_mean(sid, frame.index.astype(str))}")
+                raise ProfileError(
+                    f"{where}: unknown supplement '{sid}'"
+                    f"{did_you_mean(sid, frame.index.astype(str))}"
+                )
         frame = frame.loc[list(profile.supplements)]
     if profile.kidney_disease and not profile.allow_mineral_supplements_with_kidney_disease:
         mineral = np.zeros(len(frame), dtype=bool)

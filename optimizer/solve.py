@@ -63,8 +63,13 @@ class BulkHiGHS(pulp.HiGHS):
                 lo.append(-inf if lb is None else lb)
                 hi.append(inf if ub is None else ub)
             h.addRows(
-                len(lo), np.array(lo, float), np.array(hi, float), len(index),
-                np.array(starts, np.int32), np.array(index, np.int32), np.array(value, float),
+                len(lo),
+                np.array(lo, float),
+                np.array(hi, float),
+                len(index),
+                np.array(starts, np.int32),
+                np.array(index, np.int32),
+                np.array(value, float),
             )
 
         def findSolutionValues(self, lp):  # noqa: N802 (PuLP's name)
@@ -144,10 +149,17 @@ def run_highs(
     outcome = _outcome(h, is_mip, time.perf_counter() - began)
     if outcome.has_solution:
         solver.findSolutionValues(prob)
-    if outcome.status not in ("optimal", "infeasible", "time_limit", "node_limit") \
-            and not presolve:
-        return run_highs(prob, time_limit=time_limit, gap_rel=gap_rel, presolve=True, mip=mip,
-                         random_seed=random_seed, start=start, options=options)
+    if outcome.status not in ("optimal", "infeasible", "time_limit", "node_limit") and not presolve:
+        return run_highs(
+            prob,
+            time_limit=time_limit,
+            gap_rel=gap_rel,
+            presolve=True,
+            mip=mip,
+            random_seed=random_seed,
+            start=start,
+            options=options,
+        )
     return outcome
 
 
@@ -163,8 +175,9 @@ def _outcome(h: highspy.Highs, is_mip: bool, seconds: float | None = None) -> So
     gap = info.mip_gap if is_mip and has_solution else None
     bound = info.mip_dual_bound if is_mip else None
     obj = h.getObjectiveValue() if has_solution else None
-    return SolveOutcome(status, has_solution, obj, gap, bound,
-                        h.getRunTime() if seconds is None else seconds)
+    return SolveOutcome(
+        status, has_solution, obj, gap, bound, h.getRunTime() if seconds is None else seconds
+    )
 
 
 def _columns(prob: pulp.LpProblem, variables: list) -> list[int]:
@@ -175,7 +188,9 @@ def _columns(prob: pulp.LpProblem, variables: list) -> list[int]:
     return [v.index for v in variables]
 
 
-def solve_few_integers(prob: pulp.LpProblem, integer_vars: list, max_nodes: int = 2000) -> SolveOutcome:
+def solve_few_integers(
+    prob: pulp.LpProblem, integer_vars: list, max_nodes: int = 2000
+) -> SolveOutcome:
     """Solve a problem whose integers are a handful of small counts (supplement units).
 
     HiGHS's MIP solver spends ~0.2 s setting up on 4,000 columns before its first LP,
@@ -236,5 +251,6 @@ def solve_few_integers(prob: pulp.LpProblem, integer_vars: list, max_nodes: int 
     h.run()
     solver.findSolutionValues(prob)  # PuLP fills values, duals and slacks
     final = _outcome(h, False, time.perf_counter() - start)
-    return SolveOutcome(final.status, final.has_solution, final.objective, 0.0,
-                        final.objective, final.seconds)
+    return SolveOutcome(
+        final.status, final.has_solution, final.objective, 0.0, final.objective, final.seconds
+    )

@@ -128,8 +128,7 @@ class LifeStage:
             )
         if self.activity not in ACTIVITIES:
             raise ProfileError(
-                f"{where}: activity must be one of {', '.join(ACTIVITIES)}, "
-                f"not '{self.activity}'"
+                f"{where}: activity must be one of {', '.join(ACTIVITIES)}, not '{self.activity}'"
             )
         if (self.pregnant or self.lactating) and self.sex != "female":
             raise ProfileError(f"{where}: pregnancy and lactation apply to sex female")
@@ -137,8 +136,7 @@ class LifeStage:
             raise ProfileError(f"{where}: choose pregnant or lactating, not both")
         if (self.pregnant or self.lactating) and not (14 <= self.age <= 50):
             raise ProfileError(
-                f"{where}: DRIs for pregnancy and lactation cover ages 14-50, "
-                f"not {self.age:g}"
+                f"{where}: DRIs for pregnancy and lactation cover ages 14-50, not {self.age:g}"
             )
         if self.trimester not in PREGNANCY_KCAL:
             raise ProfileError(f"{where}: trimester must be 1, 2 or 3")
@@ -267,35 +265,81 @@ def life_stage_targets(
         )
     caffeine, caffeine_src = caffeine_limit(stage)
     t = [
-        Target("energy_kcal", kcal * (1 - ENERGY_TOLERANCE), kcal * (1 + ENERGY_TOLERANCE),
-               "EER", "EER", f"{kcal_src}: {kcal:g} kcal +/- 5 %",
-               f"{kcal_src}: {kcal:g} kcal +/- 5 %"),
-        Target("magnesium_mg", min=num["magnesium_mg_rda"], min_kind="RDA",
-               min_source=f"{IOM_1997} ({group})"),
-        Target("supplemental_magnesium_mg", max=num["supplemental_magnesium_mg_ul"],
-               max_kind="UL", max_source=f"{IOM_1997}: supplements and medicines only"),
-        Target("potassium_mg", min=num["potassium_mg_ai"], min_kind="AI",
-               min_source=f"{NASEM_2019} ({group})"),
-        Target("calcium_mg", num["calcium_mg_rda"], num["calcium_mg_ul"], "RDA", "UL",
-               f"{IOM_2011} ({group})", f"{IOM_2011} ({group})"),
-        Target("sodium_mg", max=num["sodium_mg_cdrr"], max_kind="CDRR",
-               max_source=f"{NASEM_2019} ({group})"),
+        Target(
+            "energy_kcal",
+            kcal * (1 - ENERGY_TOLERANCE),
+            kcal * (1 + ENERGY_TOLERANCE),
+            "EER",
+            "EER",
+            f"{kcal_src}: {kcal:g} kcal +/- 5 %",
+            f"{kcal_src}: {kcal:g} kcal +/- 5 %",
+        ),
+        Target(
+            "magnesium_mg",
+            min=num["magnesium_mg_rda"],
+            min_kind="RDA",
+            min_source=f"{IOM_1997} ({group})",
+        ),
+        Target(
+            "supplemental_magnesium_mg",
+            max=num["supplemental_magnesium_mg_ul"],
+            max_kind="UL",
+            max_source=f"{IOM_1997}: supplements and medicines only",
+        ),
+        Target(
+            "potassium_mg",
+            min=num["potassium_mg_ai"],
+            min_kind="AI",
+            min_source=f"{NASEM_2019} ({group})",
+        ),
+        Target(
+            "calcium_mg",
+            num["calcium_mg_rda"],
+            num["calcium_mg_ul"],
+            "RDA",
+            "UL",
+            f"{IOM_2011} ({group})",
+            f"{IOM_2011} ({group})",
+        ),
+        Target(
+            "sodium_mg",
+            max=num["sodium_mg_cdrr"],
+            max_kind="CDRR",
+            max_source=f"{NASEM_2019} ({group})",
+        ),
         Target("protein_g", min=protein, min_kind="RDA", min_source=protein_src),
         Target("fiber_g", min=num["fiber_g_ai"], min_kind="AI", min_source=f"{IOM_2005} ({group})"),
-        Target("vitamin_d_ug", num["vitamin_d_ug_rda"], num["vitamin_d_ug_ul"], "RDA", "UL",
-               f"{IOM_2011} ({group})", f"{IOM_2011} ({group})"),
+        Target(
+            "vitamin_d_ug",
+            num["vitamin_d_ug_rda"],
+            num["vitamin_d_ug_ul"],
+            "RDA",
+            "UL",
+            f"{IOM_2011} ({group})",
+            f"{IOM_2011} ({group})",
+        ),
         Target("caffeine_mg", max=caffeine, max_kind="LIMIT", max_source=caffeine_src),
     ]
     for name, key in (("protein", "protein"), ("fat", "fat"), ("carbohydrate", "carbohydrate")):
         t.append(
-            Target(f"{name}_pct_energy", num[f"{key}_pct_energy_amdr_min"],
-                   num[f"{key}_pct_energy_amdr_max"], "AMDR", "AMDR",
-                   f"{IOM_2005} ({group})", f"{IOM_2005} ({group})")
+            Target(
+                f"{name}_pct_energy",
+                num[f"{key}_pct_energy_amdr_min"],
+                num[f"{key}_pct_energy_amdr_max"],
+                "AMDR",
+                "AMDR",
+                f"{IOM_2005} ({group})",
+                f"{IOM_2005} ({group})",
+            )
         )
     for name in ("added_sugars", "saturated_fat"):
         t.append(
-            Target(f"{name}_pct_energy", max=num[f"{name}_pct_energy_dga_max"], max_kind="DGA",
-                   max_source=f"{DGA_2020}: less than 10 % of energy")
+            Target(
+                f"{name}_pct_energy",
+                max=num[f"{name}_pct_energy_dga_max"],
+                max_kind="DGA",
+                max_source=f"{DGA_2020}: less than 10 % of energy",
+            )
         )
     if pattern:
         t.extend(pattern_targets(kcal, stage.age, vegetarian))

@@ -30,7 +30,7 @@ import pulp
 from optimizer.errors import InfeasibleError, ProfileError, SolverError, did_you_mean
 from optimizer.foods import FoodTable
 from optimizer.model import affine, build_model, column
-from optimizer.plan import DISCLAIMER, CLINICIAN_NOTE, evaluate
+from optimizer.plan import CLINICIAN_NOTE, DISCLAIMER, evaluate
 from optimizer.prices import PriceBasis, price_basis
 from optimizer.profile import Profile, compile_targets, validate_profile
 from optimizer.select import food_bounds, select_foods, select_supplements
@@ -48,33 +48,51 @@ SLOT_RULES: list[tuple[str, tuple[str, ...]]] = [
     (r"eggs and omelets|bacon|sausages", ("breakfast", "lunch", "dinner")),
     (r"^yogurt|cottage", ("breakfast", "lunch", "snack")),
     (r"juice|coffee|tea$", ("breakfast", "lunch", "snack")),
-    (r"^(apples|bananas|grapes|peaches|strawberries|blueberries|citrus fruits|melons|"
-     r"dried fruits|other fruits|pears|pineapple|mango)", ("breakfast", "lunch", "snack")),
-    (r"chips|popcorn|pretzels|crackers|saltine|cereal bars|nutrition bars|cookies|candy|"
-     r"nuts and seeds", ("snack",)),
+    (
+        r"^(apples|bananas|grapes|peaches|strawberries|blueberries|citrus fruits|melons|"
+        r"dried fruits|other fruits|pears|pineapple|mango)",
+        ("breakfast", "lunch", "snack"),
+    ),
+    (
+        r"chips|popcorn|pretzels|crackers|saltine|cereal bars|nutrition bars|cookies|candy|"
+        r"nuts and seeds",
+        ("snack",),
+    ),
     (r"cakes|doughnuts|ice cream|pudding|gelatins", ("snack", "dinner")),
     (r"biscuits, muffins", ("breakfast", "snack")),
-    (r"beef|ground beef|pork|lamb|liver|chicken|turkey|fish|shellfish|cold cuts|"
-     r"frankfurter|meat mixed|poultry mixed|seafood mixed|bean, pea|vegetable dishes|"
-     r"rice mixed|pasta mixed|macaroni|turnovers|fried rice|stir-fry|egg rolls|burritos|"
-     r"nachos|mexican|pizza|burgers|sandwiches|soups|^rice$|pasta, noodles|"
-     r"beans, peas|processed soy|potatoes|french fries|fried vegetables|coleslaw|"
-     r"tomatoes|carrots|red and orange|broccoli|spinach|lettuce|dark green|string beans|"
-     r"cabbage|onions|^corn$|starchy|other vegetables|vegetables on a sandwich|"
-     r"pasta sauces|dips, gravies", ("lunch", "dinner")),
+    (
+        r"beef|ground beef|pork|lamb|liver|chicken|turkey|fish|shellfish|cold cuts|"
+        r"frankfurter|meat mixed|poultry mixed|seafood mixed|bean, pea|vegetable dishes|"
+        r"rice mixed|pasta mixed|macaroni|turnovers|fried rice|stir-fry|egg rolls|burritos|"
+        r"nachos|mexican|pizza|burgers|sandwiches|soups|^rice$|pasta, noodles|"
+        r"beans, peas|processed soy|potatoes|french fries|fried vegetables|coleslaw|"
+        r"tomatoes|carrots|red and orange|broccoli|spinach|lettuce|dark green|string beans|"
+        r"cabbage|onions|^corn$|starchy|other vegetables|vegetables on a sandwich|"
+        r"pasta sauces|dips, gravies",
+        ("lunch", "dinner"),
+    ),
 ]
 
 # Store sections for the shopping list, by WWEIA category.
 SECTIONS: list[tuple[str, str]] = [
     (r"milk|cheese|yogurt|cottage|cream|butter|margarine|eggs|ice cream", "Dairy and eggs"),
-    (r"beef|pork|lamb|liver|chicken|turkey|fish|shellfish|cold cuts|bacon|frankfurter|"
-     r"sausages", "Meat and seafood"),
-    (r"apples|bananas|grapes|peaches|strawberries|berries|citrus|melons|pears|pineapple|"
-     r"mango|other fruits|tomatoes|carrots|red and orange|broccoli|spinach|lettuce|"
-     r"dark green|string beans|cabbage|onions|^corn$|starchy|other vegetables|"
-     r"white potatoes", "Produce"),
-    (r"bread|rolls|bagels|tortillas|biscuits|cereal|oatmeal|grits|rice|pasta|crackers|"
-     r"pancakes", "Grains, bread and cereal"),
+    (
+        r"beef|pork|lamb|liver|chicken|turkey|fish|shellfish|cold cuts|bacon|frankfurter|"
+        r"sausages",
+        "Meat and seafood",
+    ),
+    (
+        r"apples|bananas|grapes|peaches|strawberries|berries|citrus|melons|pears|pineapple|"
+        r"mango|other fruits|tomatoes|carrots|red and orange|broccoli|spinach|lettuce|"
+        r"dark green|string beans|cabbage|onions|^corn$|starchy|other vegetables|"
+        r"white potatoes",
+        "Produce",
+    ),
+    (
+        r"bread|rolls|bagels|tortillas|biscuits|cereal|oatmeal|grits|rice|pasta|crackers|"
+        r"pancakes",
+        "Grains, bread and cereal",
+    ),
     (r"juice|coffee|tea|soft drinks|water|drinks|milk substitutes|smoothies", "Beverages"),
     (r"beans, peas|nuts and seeds|processed soy|dried fruits", "Beans, nuts and dried fruit"),
     (r"oils|dressings|mayonnaise|condiments|sauces|sugars|jams|olives", "Pantry"),
@@ -140,16 +158,19 @@ class WeekOptions:
             raise ProfileError("days must be between 1 and 14")
         for s in self.slots:
             if s not in dict(self.slot_shares):
-                raise ProfileError(f"slot '{s}' has no energy share"
-                                   f"{did_you_mean(s, dict(self.slot_shares))}")
+                raise ProfileError(
+                    f"slot '{s}' has no energy share{did_you_mean(s, dict(self.slot_shares))}"
+                )
         total = sum(dict(self.slot_shares)[s] for s in self.slots)
         if abs(total - 1) > 0.02:
             raise ProfileError(f"the slots' energy shares add up to {total:.2f}, not 1")
         for cat, slots in self.slots_by_category:
             for s in slots:
                 if s not in self.slots:
-                    raise ProfileError(f"slots_by_category '{cat}': unknown slot '{s}'"
-                                       f"{did_you_mean(s, self.slots)}")
+                    raise ProfileError(
+                        f"slots_by_category '{cat}': unknown slot '{s}'"
+                        f"{did_you_mean(s, self.slots)}"
+                    )
         if self.step_servings not in (0.25, 0.5, 1.0):
             raise ProfileError("step_servings must be 0.25, 0.5 or 1")
         if self.max_days_per_food < 1 or self.max_per_category_per_day < 1:
@@ -163,8 +184,9 @@ class WeekOptions:
             if p.day is not None and not 0 <= p.day < self.days:
                 raise ProfileError(f"pin {p.food}: day {p.day + 1} is outside 1-{self.days}")
             if p.slot is not None and p.slot not in self.slots:
-                raise ProfileError(f"pin {p.food}: unknown slot '{p.slot}'"
-                                   f"{did_you_mean(p.slot, self.slots)}")
+                raise ProfileError(
+                    f"pin {p.food}: unknown slot '{p.slot}'{did_you_mean(p.slot, self.slots)}"
+                )
         return self
 
 
@@ -194,8 +216,16 @@ class WeekPlan:
 def _bound_lp(foods, supps, targets, lb, ub, supp_ub, opts: WeekOptions, objective: str):
     """Step 1: the daily LP with caps scaled by max_days/days; supplements continuous."""
     share = min(1.0, opts.max_days_per_food / opts.days)
-    model = build_model(foods, supps, targets, lb * 0, ub * share, supp_ub * share,
-                        objective=objective, name="week_bound")
+    model = build_model(
+        foods,
+        supps,
+        targets,
+        lb * 0,
+        ub * share,
+        supp_ub * share,
+        objective=objective,
+        name="week_bound",
+    )
     outcome = solve_few_integers(model.prob, [])  # integers relaxed: a valid bound
     return model, outcome
 
@@ -229,26 +259,37 @@ def solve_week(
         from optimizer.explain import diagnose_infeasible
 
         diagnosis = diagnose_infeasible(bmodel, bound_targets)
-        raise InfeasibleError("No week can meet the daily targets with the variety rules: "
-                              + diagnosis.message().removeprefix("No plan meets the targets: "),
-                              diagnosis)
+        raise InfeasibleError(
+            "No week can meet the daily targets with the variety rules: "
+            + diagnosis.message().removeprefix("No plan meets the targets: "),
+            diagnosis,
+        )
     lower = bout.objective * opts.days
     keep = _kept(previous, opts, foods)
     cand = _candidates(bmodel, foods, opts, profile, keep)
     cfoods = foods.iloc[cand]
     deadline = start + opts.time_limit_s
     step = cfoods["serving_units"].to_numpy(float) * opts.step_servings
-    ctx = {"foods": cfoods, "supps": supps, "targets": targets, "opts": opts,
-           "food_ub": ub[cand], "supp_ub": supp_ub, "objective": objective, "where": where,
-           "penalty": None,
-           "step": np.where(np.isnan(step) | (step <= 0), opts.step_servings, step),
-           "protein": column(cfoods, "protein_foods_oz_eq") * step >= 0.5}
+    ctx = {
+        "foods": cfoods,
+        "supps": supps,
+        "targets": targets,
+        "opts": opts,
+        "food_ub": ub[cand],
+        "supp_ub": supp_ub,
+        "objective": objective,
+        "where": where,
+        "penalty": None,
+        "step": np.where(np.isnan(step) | (step <= 0), opts.step_servings, step),
+        "protein": column(cfoods, "protein_foods_oz_eq") * step >= 0.5,
+    }
     found = _search_week(ctx, keep, deadline)
     if found is None:
         raise InfeasibleError(
             "No week meets every daily limit with these variety rules on the candidate "
             "foods (a single day is possible). Loosen max_days_per_food, "
-            "max_per_category_per_day or the slot tolerance, or remove pins.")
+            "max_per_category_per_day or the slot tolerance, or remove pins."
+        )
     # The whole week as one model, every amount fixed at the found values: HiGHS checks
     # feasibility of every row at once, and `read` re-checks every day from the table.
     week = _WeekModel(cfoods, supps, targets, opts, ub[cand], supp_ub, objective, keep, where)
@@ -261,9 +302,25 @@ def solve_week(
     gap = (cost - lower) / cost if cost > 0 else 0.0
     status = "stopped_early" if ctx.get("stopped_early") else "heuristic"
     notes = [DISCLAIMER] + ([CLINICIAN_NOTE] if profile.kidney_disease else [])
-    return WeekPlan(profile, opts, targets, plan["items"], plan["supplements"], plan["days"],
-                    cost, lower, gap, None, status, time.perf_counter() - start,
-                    len(cand), prices, table.source, table.version, notes)
+    return WeekPlan(
+        profile,
+        opts,
+        targets,
+        plan["items"],
+        plan["supplements"],
+        plan["days"],
+        cost,
+        lower,
+        gap,
+        None,
+        status,
+        time.perf_counter() - start,
+        len(cand),
+        prices,
+        table.source,
+        table.version,
+        notes,
+    )
 
 
 def week_options(profile: Profile, **cli: object) -> WeekOptions:
@@ -293,8 +350,9 @@ def _kept(previous: dict | None, opts: WeekOptions, foods: pd.DataFrame) -> dict
     for it in previous["items"]:
         if it["day"] - 1 in opts.keep_days:
             if it["id"] not in foods.index:
-                raise ProfileError(f"kept day {it['day']}: food {it['id']} is no longer allowed "
-                                   "by the profile")
+                raise ProfileError(
+                    f"kept day {it['day']}: food {it['id']} is no longer allowed by the profile"
+                )
             kept["items"].append(it)
     for it in previous["supplements"]:
         if it["day"] - 1 in opts.keep_days:
@@ -302,8 +360,9 @@ def _kept(previous: dict | None, opts: WeekOptions, foods: pd.DataFrame) -> dict
     return kept
 
 
-def _candidates(model, foods: pd.DataFrame, opts: WeekOptions, profile: Profile,
-                keep: dict) -> np.ndarray:
+def _candidates(
+    model, foods: pd.DataFrame, opts: WeekOptions, profile: Profile, keep: dict
+) -> np.ndarray:
     """Step 2: per slot, the foods cheapest to bring in (LP reduced cost per step)."""
     amount = np.array([v.varValue or 0.0 for v in model.amount])
     dj = np.array([v.dj if v.dj is not None else 0.0 for v in model.amount])
@@ -328,8 +387,10 @@ def _candidates(model, foods: pd.DataFrame, opts: WeekOptions, profile: Profile,
     pos = {fid: i for i, fid in enumerate(foods.index)}
     for p in opts.pins:
         if p.food not in pos:
-            raise ProfileError(f"pin: food '{p.food}' is not allowed by the profile or unknown"
-                               f"{did_you_mean(p.food, foods.index.astype(str))}")
+            raise ProfileError(
+                f"pin: food '{p.food}' is not allowed by the profile or unknown"
+                f"{did_you_mean(p.food, foods.index.astype(str))}"
+            )
         chosen.add(pos[p.food])
     for lim in profile.food_limits:
         if lim.food in pos:
@@ -339,8 +400,9 @@ def _candidates(model, foods: pd.DataFrame, opts: WeekOptions, profile: Profile,
     return np.array(sorted(chosen))
 
 
-def _reoptimize(ctx: dict, cur: dict, free: list[int], time_limit: float,
-                allowed: np.ndarray | None = None) -> dict | None:
+def _reoptimize(
+    ctx: dict, cur: dict, free: list[int], time_limit: float, allowed: np.ndarray | None = None
+) -> dict | None:
     """Re-solve the days in `free` with every other assigned day of `cur` held fixed.
 
     The variety rules of the whole week carry over: a food already eaten on k other days
@@ -369,31 +431,60 @@ def _reoptimize(ctx: dict, cur: dict, free: list[int], time_limit: float,
                 for fd_local, fd in enumerate(free):
                     if fd - 1 in days or fd + 1 in days:
                         forbid.add((local[i], fd_local))
-    adjacent = [(a, b) for a in range(len(free)) for b in range(len(free))
-                if free[b] == free[a] + 1]
+    adjacent = [
+        (a, b) for a in range(len(free)) for b in range(len(free)) if free[b] == free[a] + 1
+    ]
     ids = set(foods.index[idx])
-    pins = tuple(dc_replace(p, day=free.index(p.day) if p.day is not None else None)
-                 for p in opts.pins if (p.day is None or p.day in free_set) and p.food in ids)
+    pins = tuple(
+        dc_replace(p, day=free.index(p.day) if p.day is not None else None)
+        for p in opts.pins
+        if (p.day is None or p.day in free_set) and p.food in ids
+    )
     sub_opts = dc_replace(opts, days=len(free), pins=pins, keep_days=())
     try:
-        m = _WeekModel(foods.iloc[idx], ctx["supps"], ctx["targets"], sub_opts,
-                       ctx["food_ub"][idx], ctx["supp_ub"], ctx["objective"], {}, ctx["where"],
-                       penalty=None if ctx["penalty"] is None else ctx["penalty"][idx],
-                       max_days=max_days[idx], forbid=forbid, adjacent=adjacent)
+        m = _WeekModel(
+            foods.iloc[idx],
+            ctx["supps"],
+            ctx["targets"],
+            sub_opts,
+            ctx["food_ub"][idx],
+            ctx["supp_ub"],
+            ctx["objective"],
+            {},
+            ctx["where"],
+            penalty=None if ctx["penalty"] is None else ctx["penalty"][idx],
+            max_days=max_days[idx],
+            forbid=forbid,
+            adjacent=adjacent,
+        )
     except ProfileError:
         return None
     start = None
     if all(any(k[1] == d for k in cur["n"]) for d in free):
-        start = m.start_values({
-            "n": {(local[i], free.index(d), s): v for (i, d, s), v in cur["n"].items()
-                  if d in free_set and i in local},
-            "u": {(j, free.index(d)): v for (j, d), v in cur["u"].items() if d in free_set}})
+        start = m.start_values(
+            {
+                "n": {
+                    (local[i], free.index(d), s): v
+                    for (i, d, s), v in cur["n"].items()
+                    if d in free_set and i in local
+                },
+                "u": {(j, free.index(d)): v for (j, d), v in cur["u"].items() if d in free_set},
+            }
+        )
     # A node limit, not a time limit, ends each sub-problem, so the same inputs and seed
     # give the same week on any machine; the time limit is only a safety net.
-    out = run_highs(m.prob, time_limit=max(5.0, time_limit), gap_rel=0.005, presolve=True,
-                    random_seed=opts.seed, start=start,
-                    options={"mip_max_nodes": ctx.get("nodes", opts.sub_nodes),
-                             "mip_heuristic_effort": ctx.get("heur", 0.05)})
+    out = run_highs(
+        m.prob,
+        time_limit=max(5.0, time_limit),
+        gap_rel=0.005,
+        presolve=True,
+        random_seed=opts.seed,
+        start=start,
+        options={
+            "mip_max_nodes": ctx.get("nodes", opts.sub_nodes),
+            "mip_heuristic_effort": ctx.get("heur", 0.05),
+        },
+    )
     if not out.has_solution:
         return None
     new = {"n": {}, "u": {}}
@@ -409,8 +500,10 @@ def _reoptimize(ctx: dict, cur: dict, free: list[int], time_limit: float,
 
 
 def _replace_days(cur: dict, new: dict, free: list[int]) -> dict:
-    out = {"n": {k: v for k, v in cur["n"].items() if k[1] not in free},
-           "u": {k: v for k, v in cur["u"].items() if k[1] not in free}}
+    out = {
+        "n": {k: v for k, v in cur["n"].items() if k[1] not in free},
+        "u": {k: v for k, v in cur["u"].items() if k[1] not in free},
+    }
     out["n"].update(new["n"])
     out["u"].update(new["u"])
     return out
@@ -419,8 +512,10 @@ def _replace_days(cur: dict, new: dict, free: list[int]) -> dict:
 def _week_cost(ctx: dict, sol: dict) -> float:
     cost_f = column(ctx["foods"], ctx["objective"]) * ctx["step"]
     cost_s = column(ctx["supps"], ctx["objective"])
-    return float(sum(cost_f[i] * v for (i, _d, _s), v in sol["n"].items())
-                 + sum(cost_s[j] * v for (j, _d), v in sol["u"].items()))
+    return float(
+        sum(cost_f[i] * v for (i, _d, _s), v in sol["n"].items())
+        + sum(cost_s[j] * v for (j, _d), v in sol["u"].items())
+    )
 
 
 def _search_week(ctx: dict, keep: dict, deadline: float) -> dict | None:
@@ -431,7 +526,8 @@ def _search_week(ctx: dict, keep: dict, deadline: float) -> dict | None:
     cur: dict = {"n": {}, "u": {}}
     for it in keep.get("items", []):
         cur["n"][(pos[it["id"]], it["day"] - 1, it["slot"])] = round(
-            it["servings"] / opts.step_servings)
+            it["servings"] / opts.step_servings
+        )
     for it in keep.get("supplements", []):
         if it["id"] in spos:
             cur["u"][(spos[it["id"]], it["day"] - 1)] = it["units"]
@@ -447,7 +543,7 @@ def _search_week(ctx: dict, keep: dict, deadline: float) -> dict | None:
     if len(free_days) < 2:
         return cur
     rng = np.random.default_rng(opts.seed)
-    pairs = [(a, b) for ai, a in enumerate(free_days) for b in free_days[ai + 1:]]
+    pairs = [(a, b) for ai, a in enumerate(free_days) for b in free_days[ai + 1 :]]
     order = rng.permutation(len(pairs))
     # A fixed number of rounds (not "until the clock runs out") keeps the week the same
     # for the same inputs and seed; the deadline only stops a slow machine early.
@@ -478,10 +574,22 @@ def _min_columns(model) -> list[str]:
 class _WeekModel:
     """Step 3: the weekly MILP on the candidate foods."""
 
-    def __init__(self, foods, supps, targets, opts: WeekOptions, food_ub, supp_ub, objective,
-                 keep: dict, where: str, penalty: np.ndarray | None = None,
-                 max_days: np.ndarray | None = None, forbid: set | None = None,
-                 adjacent: list[tuple[int, int]] | None = None) -> None:
+    def __init__(
+        self,
+        foods,
+        supps,
+        targets,
+        opts: WeekOptions,
+        food_ub,
+        supp_ub,
+        objective,
+        keep: dict,
+        where: str,
+        penalty: np.ndarray | None = None,
+        max_days: np.ndarray | None = None,
+        forbid: set | None = None,
+        adjacent: list[tuple[int, int]] | None = None,
+    ) -> None:
         from optimizer.model import resolve_quantities
 
         self.foods, self.supps, self.targets, self.opts = foods, supps, targets, opts
@@ -495,24 +603,37 @@ class _WeekModel:
         allowed = [slots_for(c, S, opts.slot_rules()) for c in cats]
         prob = pulp.LpProblem("week", pulp.LpMinimize)
         self.prob = prob
-        n_keys = [(i, d, s) for i in range(len(foods)) for d in range(D) for s in S
-                  if s in allowed[i] and cap_steps[i] >= 1]
-        nd = prob.add_variable_dict("n", [f"{i}_{d}_{s}" for i, d, s in n_keys], lowBound=0,
-                                    cat=pulp.LpInteger)
+        n_keys = [
+            (i, d, s)
+            for i in range(len(foods))
+            for d in range(D)
+            for s in S
+            if s in allowed[i] and cap_steps[i] >= 1
+        ]
+        nd = prob.add_variable_dict(
+            "n", [f"{i}_{d}_{s}" for i, d, s in n_keys], lowBound=0, cat=pulp.LpInteger
+        )
         self.n = {(i, d, s): nd[f"{i}_{d}_{s}"] for i, d, s in n_keys}
         used_foods = sorted({i for i, _, _ in n_keys})
-        yd = prob.add_variable_dict("y", [f"{i}_{d}" for i in used_foods for d in range(D)],
-                                    cat=pulp.LpBinary)
+        yd = prob.add_variable_dict(
+            "y", [f"{i}_{d}" for i in used_foods for d in range(D)], cat=pulp.LpBinary
+        )
         self.y = {(i, d): yd[f"{i}_{d}"] for i in used_foods for d in range(D)}
-        ud = prob.add_variable_dict("u", [f"{j}_{d}" for j in range(len(supps))
-                                          for d in range(D)], lowBound=0, cat=pulp.LpInteger)
+        ud = prob.add_variable_dict(
+            "u",
+            [f"{j}_{d}" for j in range(len(supps)) for d in range(D)],
+            lowBound=0,
+            cat=pulp.LpInteger,
+        )
         self.u = {(j, d): ud[f"{j}_{d}"] for j in range(len(supps)) for d in range(D)}
         for (j, _d), v in self.u.items():
             v.upBound = float(supp_ub[j])
         cost_f = (column(foods, objective) + (0 if penalty is None else penalty)) * step
         cost_s = column(supps, objective)
-        prob += affine([(v, cost_f[i]) for (i, _d, _s), v in self.n.items()]
-                       + [(v, cost_s[j]) for (j, _d), v in self.u.items()])
+        prob += affine(
+            [(v, cost_f[i]) for (i, _d, _s), v in self.n.items()]
+            + [(v, cost_s[j]) for (j, _d), v in self.u.items()]
+        )
         by_day = {d: [(k, v) for k, v in self.n.items() if k[1] == d] for d in range(D)}
         # link and daily cap: sum over slots <= cap * y   (tightest big-M)
         for i in used_foods:
@@ -531,8 +652,11 @@ class _WeekModel:
             if len(members) <= opts.max_per_category_per_day:
                 continue
             for d in range(D):
-                prob += affine([(self.y[(i, d)], 1.0) for i in members]) <= \
-                    opts.max_per_category_per_day, f"cat_{_slug(cat)}_{d}"
+                prob += (
+                    affine([(self.y[(i, d)], 1.0) for i in members])
+                    <= opts.max_per_category_per_day,
+                    f"cat_{_slug(cat)}_{d}",
+                )
         # protein foods rotate: not on two days running
         pairs = [(d, d + 1) for d in range(D - 1)] if adjacent is None else adjacent
         if opts.rotate_protein and pairs:
@@ -544,22 +668,11 @@ class _WeekModel:
         # daily totals, slot energy shares and targets
         self.rows: dict[str, tuple] = {}
         shares = dict(opts.slot_shares)
+        self._prob, self._by_day, self._totals = prob, by_day, {}
         for d in range(D):
-            totals = {}
 
-            def total(col: str, scope: str, d=d, totals=totals):
-                if (col, scope) not in totals:
-                    var = prob.add_variable_dict(f"t_{_slug(col)}_{scope}_{d}", ["v"])["v"]
-                    a = column(foods, col) * step
-                    b = column(supps, col)
-                    terms = [] if scope == "supp" else \
-                        [(v, -a[k[0]]) for k, v in by_day[d] if a[k[0]] != 0]
-                    if scope != "food":
-                        terms += [(self.u[(j, d)], -b[j]) for j in range(len(supps)) if b[j]]
-                    prob.addConstraint(affine(terms + [(var, 1.0)]) == 0,
-                                       f"def_{_slug(col)}_{scope}_{d}")
-                    totals[(col, scope)] = var
-                return totals[(col, scope)]
+            def total(col: str, scope: str, d: int = d):
+                return self._total(d, col, scope)
 
             energy = total("energy_kcal", "all") if "energy_kcal" in foods.columns else None
             if energy is not None and len(S) > 1:
@@ -588,14 +701,33 @@ class _WeekModel:
                     expr = affine(pairs)
                     prob += (expr >= rhs if bound == "min" else expr <= rhs), name
                     self.rows[name] = (t.name, bound, daily, d)
-            self.__dict__.setdefault("totals", {})[d] = totals
         if opts.weekly_average:
             for t in targets:
                 if t.name in USUAL_INTAKE and t.min is not None:
                     q = self.quantities[t.name]
-                    pairs = [(self.totals[d][(q.numerator, "all")], 1.0) for d in range(D)]
+                    pairs = [(self._total(d, q.numerator, "all"), 1.0) for d in range(D)]
                     prob += affine(pairs) >= t.min * D, f"week_min_{_slug(t.name)}"
         self._pins_and_keep(opts, keep, allowed)
+
+    def _total(self, d: int, col: str, scope: str):
+        """A variable equal to day d's total of `col` (scope: all, food or supp)."""
+        key = (d, col, scope)
+        if key not in self._totals:
+            var = self._prob.add_variable_dict(f"t_{_slug(col)}_{scope}_{d}", ["v"])["v"]
+            a = column(self.foods, col) * self.step
+            b = column(self.supps, col)
+            terms = (
+                []
+                if scope == "supp"
+                else [(v, -a[k[0]]) for k, v in self._by_day[d] if a[k[0]] != 0]
+            )
+            if scope != "food":
+                terms += [(self.u[(j, d)], -b[j]) for j in range(len(self.supps)) if b[j]]
+            self._prob.addConstraint(
+                affine(terms + [(var, 1.0)]) == 0, f"def_{_slug(col)}_{scope}_{d}"
+            )
+            self._totals[key] = var
+        return self._totals[key]
 
     def _pins_and_keep(self, opts: WeekOptions, keep: dict, allowed) -> None:
         pos = {fid: i for i, fid in enumerate(self.foods.index)}
@@ -606,16 +738,21 @@ class _WeekModel:
                 slots = [p.slot] if p.slot else [s for s in opts.slots if (i, d, s) in self.n]
                 keys = [(i, d, s) for s in slots if (i, d, s) in self.n]
                 if not keys:
-                    raise ProfileError(f"pin {p.food}: not eaten at {p.slot or 'any slot'} "
-                                       f"(allowed: {', '.join(allowed[i])})")
+                    raise ProfileError(
+                        f"pin {p.food}: not eaten at {p.slot or 'any slot'} "
+                        f"(allowed: {', '.join(allowed[i])})"
+                    )
                 steps = 1.0 if p.servings is None else p.servings / opts.step_servings
-                self.prob += affine([(self.n[k], 1.0) for k in keys]) >= steps, \
-                    f"pin_{i}_{d}_{p.slot or 'any'}"
+                self.prob += (
+                    affine([(self.n[k], 1.0) for k in keys]) >= steps,
+                    f"pin_{i}_{d}_{p.slot or 'any'}",
+                )
         kept_days = set(opts.keep_days)
         kept_n = {}
         for it in keep.get("items", []):
             kept_n[(pos[it["id"]], it["day"] - 1, it["slot"])] = round(
-                it["servings"] / opts.step_servings)
+                it["servings"] / opts.step_servings
+            )
         for (i, d, s), v in self.n.items():
             if d in kept_days:
                 val = float(kept_n.pop((i, d, s), 0))
@@ -624,8 +761,11 @@ class _WeekModel:
             (i, d, s), _ = next(iter(kept_n.items()))
             raise ProfileError(f"kept day {d + 1}: {self.foods.index[i]} cannot go in {s}")
         spos = {sid: j for j, sid in enumerate(self.supps.index)}
-        kept_u = {(spos[it["id"]], it["day"] - 1): it["units"] for it in keep.get("supplements", [])
-                  if it["id"] in spos}
+        kept_u = {
+            (spos[it["id"]], it["day"] - 1): it["units"]
+            for it in keep.get("supplements", [])
+            if it["id"] in spos
+        }
         for (j, d), v in self.u.items():
             if d in kept_days:
                 v.lowBound = v.upBound = float(kept_u.get((j, d), 0))
@@ -664,26 +804,58 @@ class _WeekModel:
             if k > 0:
                 f = foods.iloc[i]
                 units = k * self.step[i]
-                rows.append({"day": d + 1, "slot": s, "id": str(foods.index[i]),
-                             "name": f["name"], "category": f["category"],
-                             "section": section_for(str(f["category"])),
-                             "servings": k * opts.step_servings, "serving_desc": f["serving_desc"],
-                             "amount_units": units, "grams": units * f["unit_g"],
-                             "cost_usd": units * f["cost_usd"]})
+                rows.append(
+                    {
+                        "day": d + 1,
+                        "slot": s,
+                        "id": str(foods.index[i]),
+                        "name": f["name"],
+                        "category": f["category"],
+                        "section": section_for(str(f["category"])),
+                        "servings": k * opts.step_servings,
+                        "serving_desc": f["serving_desc"],
+                        "amount_units": units,
+                        "grams": units * f["unit_g"],
+                        "cost_usd": units * f["cost_usd"],
+                    }
+                )
         slot_order = {s: k for k, s in enumerate(opts.slots)}
-        items = pd.DataFrame(rows, columns=["day", "slot", "id", "name", "category", "section",
-                                            "servings", "serving_desc", "amount_units", "grams",
-                                            "cost_usd"])
-        items = items.sort_values(["day", "slot", "cost_usd", "id"],
-                                  key=lambda c: c.map(slot_order) if c.name == "slot" else c,
-                                  ascending=[True, True, False, True], ignore_index=True)
+        items = pd.DataFrame(
+            rows,
+            columns=[
+                "day",
+                "slot",
+                "id",
+                "name",
+                "category",
+                "section",
+                "servings",
+                "serving_desc",
+                "amount_units",
+                "grams",
+                "cost_usd",
+            ],
+        )
+        items = items.sort_values(
+            ["day", "slot", "cost_usd", "id"],
+            key=lambda c: c.map(slot_order) if c.name == "slot" else c,
+            ascending=[True, True, False, True],
+            ignore_index=True,
+        )
         srows = []
         for (j, d), v in self.u.items():
             k = round(v.varValue or 0.0)
             if k > 0:
-                srows.append({"day": d + 1, "id": str(supps.index[j]), "name": supps.iloc[j]["name"],
-                              "units": float(k), "unit_label": supps.iloc[j]["unit_label"],
-                              "cost_usd": k * supps.iloc[j]["cost_usd"]})
+                srows.append(
+                    {
+                        "day": d + 1,
+                        "id": str(supps.index[j]),
+                        "name": supps.iloc[j]["name"],
+                        "units": float(k),
+                        "unit_label": supps.iloc[j]["unit_label"],
+                        "cost_usd": k * supps.iloc[j]["cost_usd"],
+                    }
+                )
         sup = pd.DataFrame(srows, columns=["day", "id", "name", "units", "unit_label", "cost_usd"])
         days = [self._check_day(d, items, sup) for d in range(opts.days)]
         return {"items": items, "supplements": sup, "days": days}
@@ -698,12 +870,14 @@ class _WeekModel:
             amount[pos[fid]] += units
         units = np.zeros(len(self.supps))
         spos = {sid: j for j, sid in enumerate(self.supps.index)}
-        for sid, k in zip(sup[sup["day"] == d + 1]["id"], sup[sup["day"] == d + 1]["units"],
-                          strict=True):
+        for sid, k in zip(
+            sup[sup["day"] == d + 1]["id"], sup[sup["day"] == d + 1]["units"], strict=True
+        ):
             units[spos[sid]] += k
         needed = {c for q in self.quantities.values() for c in (q.numerator, q.denominator) if c}
-        tot = {c: float(column(self.foods, c) @ amount + column(self.supps, c) @ units)
-               for c in needed}
+        tot = {
+            c: float(column(self.foods, c) @ amount + column(self.supps, c) @ units) for c in needed
+        }
         sup_tot = {c: float(column(self.supps, c) @ units) for c in needed}
         out = []
         for t in self.targets:
@@ -715,12 +889,26 @@ class _WeekModel:
             tol = 1e-6 * max(1.0, abs(lo or t.max or 1.0))
             if (lo is not None and value < lo - tol) or (t.max is not None and value > t.max + tol):
                 raise SolverError(f"day {d + 1}: the returned week breaks {t.name} ({value:g})")
-            bind = [b for b, lim in (("min", lo), ("max", t.max))
-                    if lim is not None and abs(value - lim) <= max(1e-4, 1e-6 * abs(lim))]
-            out.append({"nutrient": t.name, "unit": q.unit, "amount": value, "min": t.min,
-                        "daily_min": lo, "max": t.max, "min_kind": t.min_kind,
-                        "max_kind": t.max_kind, "min_source": t.min_source,
-                        "max_source": t.max_source, "binding": ",".join(bind)})
+            bind = [
+                b
+                for b, lim in (("min", lo), ("max", t.max))
+                if lim is not None and abs(value - lim) <= max(1e-4, 1e-6 * abs(lim))
+            ]
+            out.append(
+                {
+                    "nutrient": t.name,
+                    "unit": q.unit,
+                    "amount": value,
+                    "min": t.min,
+                    "daily_min": lo,
+                    "max": t.max,
+                    "min_kind": t.min_kind,
+                    "max_kind": t.max_kind,
+                    "min_source": t.min_source,
+                    "max_source": t.max_source,
+                    "binding": ",".join(bind),
+                }
+            )
         return pd.DataFrame(out)
 
 
@@ -767,4 +955,3 @@ def parse_pin(text: str, slots: tuple[str, ...]) -> Pin:
         raise ProfileError(f"--pin '{text}': expected FOOD[@DAY][:SLOT][=SERVINGS]")
     food, day, slot, servings = m.groups()
     return Pin(food, int(day) - 1 if day else None, slot, float(servings) if servings else None)
-

@@ -21,14 +21,18 @@ WEEK_FORMAT_VERSION = 1
 KEY_NUTRIENTS = ("energy_kcal", "magnesium_mg", "potassium_mg", "calcium_mg", "sodium_mg")
 
 
-def shopping_list(items: pd.DataFrame, supplements: pd.DataFrame,
-                  bottle_sizes: dict[str, float]) -> dict[str, Any]:
+def shopping_list(
+    items: pd.DataFrame, supplements: pd.DataFrame, bottle_sizes: dict[str, float]
+) -> dict[str, Any]:
     """Foods summed over the week by store section; supplements as tablets and bottles."""
     rows = []
     if len(items):
         g = items.groupby(["section", "id", "name", "serving_desc"], as_index=False).agg(
-            servings=("servings", "sum"), grams=("grams", "sum"), cost_usd=("cost_usd", "sum"),
-            days=("day", "nunique"))
+            servings=("servings", "sum"),
+            grams=("grams", "sum"),
+            cost_usd=("cost_usd", "sum"),
+            days=("day", "nunique"),
+        )
         g = g.sort_values(["section", "cost_usd"], ascending=[True, False])
         rows = _records(g)
         for r in rows:
@@ -36,7 +40,8 @@ def shopping_list(items: pd.DataFrame, supplements: pd.DataFrame,
     supp = []
     if len(supplements):
         s = supplements.groupby(["id", "name", "unit_label"], as_index=False).agg(
-            units=("units", "sum"), cost_usd=("cost_usd", "sum"))
+            units=("units", "sum"), cost_usd=("cost_usd", "sum")
+        )
         for r in _records(s):
             size = bottle_sizes.get(r["id"])
             r["bottles"] = math.ceil(r["units"] / size) if size else None
@@ -53,21 +58,35 @@ def week_to_dict(week, bottle_sizes: dict[str, float]) -> dict[str, Any]:
     for d, frame in enumerate(week.days, start=1):
         items = week.items[week.items["day"] == d]
         sup = week.supplements[week.supplements["day"] == d]
-        days.append({"day": d, "cost_usd": float(items["cost_usd"].sum() + sup["cost_usd"].sum()),
-                     "nutrients": _records(frame)})
+        days.append(
+            {
+                "day": d,
+                "cost_usd": float(items["cost_usd"].sum() + sup["cost_usd"].sum()),
+                "nutrients": _records(frame),
+            }
+        )
     opts = asdict(o)
     opts["pins"] = [asdict(p) for p in o.pins]
     return {
-        "format": WEEK_FORMAT, "format_version": WEEK_FORMAT_VERSION,
-        "inputs": {"profile": profile_to_dict(week.profile),
-                   "life_stage": week.profile.stage.describe(),
-                   "food_table": week.food_table, "food_table_version": week.food_table_version,
-                   "price_year": week.prices.year},
+        "format": WEEK_FORMAT,
+        "format_version": WEEK_FORMAT_VERSION,
+        "inputs": {
+            "profile": profile_to_dict(week.profile),
+            "life_stage": week.profile.stage.describe(),
+            "food_table": week.food_table,
+            "food_table_version": week.food_table_version,
+            "price_year": week.prices.year,
+        },
         "options": opts,
         "prices": week.prices.to_dict(),
-        "solver": {"status": week.status, "seconds": round(week.seconds, 2),
-                   "candidates": week.candidates, "candidate_gap": _clean(week.solver_gap),
-                   "lower_bound_usd": week.lower_bound_usd, "gap_to_bound": week.gap},
+        "solver": {
+            "status": week.status,
+            "seconds": round(week.seconds, 2),
+            "candidates": week.candidates,
+            "candidate_gap": _clean(week.solver_gap),
+            "lower_bound_usd": week.lower_bound_usd,
+            "gap_to_bound": week.gap,
+        },
         "cost_usd_per_week": week.cost_usd,
         "cost_usd_per_day_mean": week.cost_usd / o.days,
         "days": days,
@@ -84,21 +103,27 @@ def load_week_json(text: str, where: str) -> dict[str, Any]:
     except json.JSONDecodeError as err:
         raise OptimizerError(f"{where} line {err.lineno}: not valid JSON ({err.msg})") from err
     if not isinstance(d, dict) or d.get("format") != WEEK_FORMAT:
-        raise OptimizerError(f"{where}: not a saved week (no \"format\": \"{WEEK_FORMAT}\")")
+        raise OptimizerError(f'{where}: not a saved week (no "format": "{WEEK_FORMAT}")')
     if d.get("format_version") != WEEK_FORMAT_VERSION:
-        raise OptimizerError(f"{where}: week format version {d.get('format_version')} is not "
-                             f"{WEEK_FORMAT_VERSION}")
+        raise OptimizerError(
+            f"{where}: week format version {d.get('format_version')} is not {WEEK_FORMAT_VERSION}"
+        )
     return d
 
 
 def optimality_text(d: dict[str, Any]) -> str:
     s = d["solver"]
-    head = ("Not proven optimal: a heuristic week" if s["status"] != "stopped_early" else
-            "Not proven optimal: the search stopped at its time limit")
-    return (f"{head} ({s['candidates']} candidate foods, {s['seconds']:g} s). It costs "
-            f"{100 * s['gap_to_bound']:.1f} % more than the proven lower bound "
-            f"{usd(s['lower_bound_usd'])} for any week from the whole food table, so no week "
-            f"can be more than that much cheaper.")
+    head = (
+        "Not proven optimal: a heuristic week"
+        if s["status"] != "stopped_early"
+        else "Not proven optimal: the search stopped at its time limit"
+    )
+    return (
+        f"{head} ({s['candidates']} candidate foods, {s['seconds']:g} s). It costs "
+        f"{100 * s['gap_to_bound']:.1f} % more than the proven lower bound "
+        f"{usd(s['lower_bound_usd'])} for any week from the whole food table, so no week "
+        f"can be more than that much cheaper."
+    )
 
 
 def _amount(it: dict[str, Any]) -> str:
@@ -119,29 +144,56 @@ def _day_nutrients(day: dict[str, Any]) -> str:
     for n in day["nutrients"]:
         if n["nutrient"] in KEY_NUTRIENTS:
             lim = n["min"] if n["min"] is not None else n["max"]
-            parts.append(f"{label(n['nutrient'])} {num(n['amount'], n['unit'])}"
-                         f" ({100 * n['amount'] / lim:.0f} %)" if lim else "")
+            parts.append(
+                f"{label(n['nutrient'])} {num(n['amount'], n['unit'])}"
+                f" ({100 * n['amount'] / lim:.0f} %)"
+                if lim
+                else ""
+            )
     return "; ".join(p for p in parts if p)
 
 
 def render_week_table(d: dict[str, Any]) -> str:
     o = d["options"]
-    lines = [f"Weekly meal plan: {d['inputs']['life_stage']} (profile: "
-             f"{d['inputs']['profile']['name']}), {o['days']} days",
-             f"Prices: {d['prices']['year']} dollars. {d['prices']['method']}.", ""]
+    lines = [
+        f"Weekly meal plan: {d['inputs']['life_stage']} (profile: "
+        f"{d['inputs']['profile']['name']}), {o['days']} days",
+        f"Prices: {d['prices']['year']} dollars. {d['prices']['method']}.",
+        "",
+    ]
     for day in d["days"]:
         items = [it for it in d["items"] if it["day"] == day["day"]]
         lines.append(f"Day {day['day']}  ({usd(day['cost_usd'])})")
-        rows = [[it["slot"], it["name"][:46], _amount(it)[:40], num(it["grams"], "g"),
-                 usd(it["cost_usd"])] for it in items]
-        rows += [["supplement", s["name"][:46], f"{s['units']:.0f} {s['unit_label']}", "",
-                  usd(s["cost_usd"])] for s in d["supplements"] if s["day"] == day["day"]]
-        lines += ["  " + x for x in _table(["Meal", "Food", "Amount", "Weight", "Cost"], rows,
-                                          {3, 4})]
+        rows = [
+            [
+                it["slot"],
+                it["name"][:46],
+                _amount(it)[:40],
+                num(it["grams"], "g"),
+                usd(it["cost_usd"]),
+            ]
+            for it in items
+        ]
+        rows += [
+            [
+                "supplement",
+                s["name"][:46],
+                f"{s['units']:.0f} {s['unit_label']}",
+                "",
+                usd(s["cost_usd"]),
+            ]
+            for s in d["supplements"]
+            if s["day"] == day["day"]
+        ]
+        lines += [
+            "  " + x for x in _table(["Meal", "Food", "Amount", "Weight", "Cost"], rows, {3, 4})
+        ]
         lines += [f"  Nutrients (% of target): {_day_nutrients(day)}", ""]
-    lines.append(f"Total: {usd(d['cost_usd_per_week'])} for {o['days']} days "
-                 f"({usd(d['cost_usd_per_day_mean'])}/day on average, {d['prices']['year']} "
-                 "dollars).")
+    lines.append(
+        f"Total: {usd(d['cost_usd_per_week'])} for {o['days']} days "
+        f"({usd(d['cost_usd_per_day_mean'])}/day on average, {d['prices']['year']} "
+        "dollars)."
+    )
     lines += [optimality_text(d), ""]
     lines += render_shopping_text(d["shopping_list"])
     lines += ["", _targets_note(d)] + [f"Note: {n}" for n in d["notes"]]
@@ -150,14 +202,19 @@ def render_week_table(d: dict[str, Any]) -> str:
 
 def _targets_note(d: dict[str, Any]) -> str:
     o = d["options"]
-    avg = (f" Potassium, fiber, magnesium and calcium are met as a {o['days']}-day average "
-           f"with a daily floor of {100 * o['daily_floor']:.0f} %." if o["weekly_average"]
-           else "")
-    return (f"Every daily limit holds every day (energy, sodium CDRR, calcium UL, supplemental "
-            f"magnesium UL, added sugars, saturated fat).{avg} Variety: no food on more than "
-            f"{o['max_days_per_food']} days; at most {o['max_per_category_per_day']} foods of a "
-            f"WWEIA category a day" + ("; protein foods not on two days running."
-                                        if o["rotate_protein"] else "."))
+    avg = (
+        f" Potassium, fiber, magnesium and calcium are met as a {o['days']}-day average "
+        f"with a daily floor of {100 * o['daily_floor']:.0f} %."
+        if o["weekly_average"]
+        else ""
+    )
+    return (
+        f"Every daily limit holds every day (energy, sodium CDRR, calcium UL, supplemental "
+        f"magnesium UL, added sugars, saturated fat).{avg} Variety: no food on more than "
+        f"{o['max_days_per_food']} days; at most {o['max_per_category_per_day']} foods of a "
+        f"WWEIA category a day"
+        + ("; protein foods not on two days running." if o["rotate_protein"] else ".")
+    )
 
 
 def render_shopping_text(shop: dict[str, Any]) -> list[str]:
@@ -168,68 +225,162 @@ def render_shopping_text(shop: dict[str, Any]) -> list[str]:
         if r["section"] != section:
             section = r["section"]
             rows.append([f"[{section}]", "", "", ""])
-        rows.append(["  " + r["name"][:50], num(r["buy_grams"], "g"),
-                     f"{r['servings']:g} x {r['serving_desc']}"[:40], usd(r["cost_usd"])])
+        rows.append(
+            [
+                "  " + r["name"][:50],
+                num(r["buy_grams"], "g"),
+                f"{r['servings']:g} x {r['serving_desc']}"[:40],
+                usd(r["cost_usd"]),
+            ]
+        )
     lines += _table(["Item", "Buy", "Household units", "Cost"], rows, {1, 3})
     for s in shop["supplements"]:
         bottles = f", {s['bottles']} bottle(s) of {s['units_per_bottle']:g}" if s["bottles"] else ""
-        lines.append(f"  {s['name']}: {s['units']:.0f} {s['unit_label']}s{bottles}, "
-                     f"{usd(s['cost_usd'])}")
+        lines.append(
+            f"  {s['name']}: {s['units']:.0f} {s['unit_label']}s{bottles}, {usd(s['cost_usd'])}"
+        )
     lines.append(f"Shopping total: {usd(shop['total_cost_usd'])}")
     return lines
 
 
 def render_week_markdown(d: dict[str, Any]) -> str:
     o = d["options"]
-    out = [f"# Weekly meal plan: {d['inputs']['life_stage']}", "",
-           f"Profile: {d['inputs']['profile']['name']}. {o['days']} days. Prices: "
-           f"{d['prices']['year']} dollars ({d['prices']['method']}).", ""]
+    out = [
+        f"# Weekly meal plan: {d['inputs']['life_stage']}",
+        "",
+        f"Profile: {d['inputs']['profile']['name']}. {o['days']} days. Prices: "
+        f"{d['prices']['year']} dollars ({d['prices']['method']}).",
+        "",
+    ]
     for day in d["days"]:
-        out += [f"## Day {day['day']} ({usd(day['cost_usd'])})", "",
-                "| Meal | Food | Amount | Weight | Cost |", "|---|---|---|--:|--:|"]
-        out += [f"| {it['slot']} | {it['name']} | {_amount(it)} | {num(it['grams'], 'g')} | "
-                f"{usd(it['cost_usd'])} |" for it in d["items"] if it["day"] == day["day"]]
-        out += [f"| supplement | {s['name']} | {s['units']:.0f} {s['unit_label']} | | "
-                f"{usd(s['cost_usd'])} |" for s in d["supplements"] if s["day"] == day["day"]]
+        out += [
+            f"## Day {day['day']} ({usd(day['cost_usd'])})",
+            "",
+            "| Meal | Food | Amount | Weight | Cost |",
+            "|---|---|---|--:|--:|",
+        ]
+        out += [
+            f"| {it['slot']} | {it['name']} | {_amount(it)} | {num(it['grams'], 'g')} | "
+            f"{usd(it['cost_usd'])} |"
+            for it in d["items"]
+            if it["day"] == day["day"]
+        ]
+        out += [
+            f"| supplement | {s['name']} | {s['units']:.0f} {s['unit_label']} | | "
+            f"{usd(s['cost_usd'])} |"
+            for s in d["supplements"]
+            if s["day"] == day["day"]
+        ]
         out += ["", f"Nutrients (% of target): {_day_nutrients(day)}", ""]
-    out += [f"**Total: {usd(d['cost_usd_per_week'])} for {o['days']} days** "
-            f"({usd(d['cost_usd_per_day_mean'])}/day)", "", optimality_text(d), "",
-            "## Shopping list", "", "| Section | Item | Buy | Household units | Cost |",
-            "|---|---|--:|---|--:|"]
-    out += [f"| {r['section']} | {r['name']} | {num(r['buy_grams'], 'g')} | {r['servings']:g} x "
-            f"{r['serving_desc']} | {usd(r['cost_usd'])} |" for r in d["shopping_list"]["foods"]]
-    out += [f"| Supplements | {s['name']} | {s['units']:.0f} {s['unit_label']}s | "
-            f"{s['bottles'] or ''} bottle(s) | {usd(s['cost_usd'])} |"
-            for s in d["shopping_list"]["supplements"]]
-    out += ["", f"Shopping total: {usd(d['shopping_list']['total_cost_usd'])}", "",
-            _targets_note(d), ""] + [f"> {n}" for n in d["notes"]]
+    out += [
+        f"**Total: {usd(d['cost_usd_per_week'])} for {o['days']} days** "
+        f"({usd(d['cost_usd_per_day_mean'])}/day)",
+        "",
+        optimality_text(d),
+        "",
+        "## Shopping list",
+        "",
+        "| Section | Item | Buy | Household units | Cost |",
+        "|---|---|--:|---|--:|",
+    ]
+    out += [
+        f"| {r['section']} | {r['name']} | {num(r['buy_grams'], 'g')} | {r['servings']:g} x "
+        f"{r['serving_desc']} | {usd(r['cost_usd'])} |"
+        for r in d["shopping_list"]["foods"]
+    ]
+    out += [
+        f"| Supplements | {s['name']} | {s['units']:.0f} {s['unit_label']}s | "
+        f"{s['bottles'] or ''} bottle(s) | {usd(s['cost_usd'])} |"
+        for s in d["shopping_list"]["supplements"]
+    ]
+    out += [
+        "",
+        f"Shopping total: {usd(d['shopping_list']['total_cost_usd'])}",
+        "",
+        _targets_note(d),
+        "",
+    ] + [f"> {n}" for n in d["notes"]]
     return "\n".join(out) + "\n"
 
 
 def render_week_csv(d: dict[str, Any]) -> str:
     buf = io.StringIO()
-    fields = ["section", "day", "slot", "id", "name", "servings", "grams", "units", "cost_usd",
-              "nutrient", "amount", "min", "max", "binding"]
+    fields = [
+        "section",
+        "day",
+        "slot",
+        "id",
+        "name",
+        "servings",
+        "grams",
+        "units",
+        "cost_usd",
+        "nutrient",
+        "amount",
+        "min",
+        "max",
+        "binding",
+    ]
     w = csv.DictWriter(buf, fields, lineterminator="\n")
     w.writeheader()
     for it in d["items"]:
-        w.writerow({"section": "item", "day": it["day"], "slot": it["slot"], "id": it["id"],
-                    "name": it["name"], "servings": it["servings"], "grams": it["grams"],
-                    "cost_usd": it["cost_usd"]})
+        w.writerow(
+            {
+                "section": "item",
+                "day": it["day"],
+                "slot": it["slot"],
+                "id": it["id"],
+                "name": it["name"],
+                "servings": it["servings"],
+                "grams": it["grams"],
+                "cost_usd": it["cost_usd"],
+            }
+        )
     for s in d["supplements"]:
-        w.writerow({"section": "supplement", "day": s["day"], "id": s["id"], "name": s["name"],
-                    "units": s["units"], "cost_usd": s["cost_usd"]})
+        w.writerow(
+            {
+                "section": "supplement",
+                "day": s["day"],
+                "id": s["id"],
+                "name": s["name"],
+                "units": s["units"],
+                "cost_usd": s["cost_usd"],
+            }
+        )
     for day in d["days"]:
         for n in day["nutrients"]:
-            w.writerow({"section": "nutrient", "day": day["day"], "nutrient": n["nutrient"],
-                        "amount": n["amount"], "min": n["daily_min"], "max": n["max"],
-                        "binding": n["binding"]})
+            w.writerow(
+                {
+                    "section": "nutrient",
+                    "day": day["day"],
+                    "nutrient": n["nutrient"],
+                    "amount": n["amount"],
+                    "min": n["daily_min"],
+                    "max": n["max"],
+                    "binding": n["binding"],
+                }
+            )
     for r in d["shopping_list"]["foods"]:
-        w.writerow({"section": "shopping", "id": r["id"], "name": r["name"],
-                    "servings": r["servings"], "grams": r["buy_grams"], "cost_usd": r["cost_usd"]})
+        w.writerow(
+            {
+                "section": "shopping",
+                "id": r["id"],
+                "name": r["name"],
+                "servings": r["servings"],
+                "grams": r["buy_grams"],
+                "cost_usd": r["cost_usd"],
+            }
+        )
     for s in d["shopping_list"]["supplements"]:
-        w.writerow({"section": "shopping", "id": s["id"], "name": s["name"], "units": s["units"],
-                    "cost_usd": s["cost_usd"]})
+        w.writerow(
+            {
+                "section": "shopping",
+                "id": s["id"],
+                "name": s["name"],
+                "units": s["units"],
+                "cost_usd": s["cost_usd"],
+            }
+        )
     w.writerow({"section": "total", "name": "cost per week", "cost_usd": d["cost_usd_per_week"]})
     return buf.getvalue()
 
@@ -255,8 +406,12 @@ def _charts_png(d: dict[str, Any]) -> str:
         if lo is not None:
             ax.axhline(lo, color="#2a9d3a", linestyle="--", label=f"min {num(lo, unit)}")
         if rows[0]["max"] is not None:
-            ax.axhline(rows[0]["max"], color="#c0392b", linestyle="-",
-                       label=f"max {num(rows[0]['max'], unit)}")
+            ax.axhline(
+                rows[0]["max"],
+                color="#c0392b",
+                linestyle="-",
+                label=f"max {num(rows[0]['max'], unit)}",
+            )
         ax.set_title(f"{label(name)} ({unit})", fontsize=10)
         ax.set_xticks(days)
         ax.set_xlabel("day")
@@ -272,63 +427,92 @@ def render_week_html(d: dict[str, Any]) -> str:
     """One self-contained printable page: the week, the shopping list, the charts."""
     e = html.escape
     o = d["options"]
-    parts = ["<!DOCTYPE html>", "<html lang=\"en\"><head><meta charset=\"utf-8\">",
-             f"<title>Weekly meal plan: {e(d['inputs']['life_stage'])}</title>",
-             "<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}"
-             "table{border-collapse:collapse;margin:.5em 0 1.2em}td,th{border:1px solid #ccc;"
-             "padding:.2em .5em;font-size:.9em}td.n{text-align:right}h2{page-break-before:auto}"
-             ".note{background:#fff6d6;padding:.6em;border:1px solid #e5c76b}"
-             "@media print{.day{page-break-inside:avoid}}</style></head><body>",
-             f"<h1>Weekly meal plan: {e(d['inputs']['life_stage'])}</h1>",
-             f"<p>Profile: {e(d['inputs']['profile']['name'])}. {o['days']} days. Prices: "
-             f"{e(d['prices']['year'])} dollars ({e(d['prices']['method'])}).</p>",
-             f"<p><strong>Total: {usd(d['cost_usd_per_week'])}</strong> "
-             f"({usd(d['cost_usd_per_day_mean'])}/day). {e(optimality_text(d))}</p>",
-             f"<p class=\"note\">{e(' '.join(d['notes']))}</p>"]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>Weekly meal plan: {e(d['inputs']['life_stage'])}</title>",
+        "<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}"
+        "table{border-collapse:collapse;margin:.5em 0 1.2em}td,th{border:1px solid #ccc;"
+        "padding:.2em .5em;font-size:.9em}td.n{text-align:right}h2{page-break-before:auto}"
+        ".note{background:#fff6d6;padding:.6em;border:1px solid #e5c76b}"
+        "@media print{.day{page-break-inside:avoid}}</style></head><body>",
+        f"<h1>Weekly meal plan: {e(d['inputs']['life_stage'])}</h1>",
+        f"<p>Profile: {e(d['inputs']['profile']['name'])}. {o['days']} days. Prices: "
+        f"{e(d['prices']['year'])} dollars ({e(d['prices']['method'])}).</p>",
+        f"<p><strong>Total: {usd(d['cost_usd_per_week'])}</strong> "
+        f"({usd(d['cost_usd_per_day_mean'])}/day). {e(optimality_text(d))}</p>",
+        f'<p class="note">{e(" ".join(d["notes"]))}</p>',
+    ]
     for day in d["days"]:
-        parts.append(f"<div class=\"day\"><h2>Day {day['day']} ({usd(day['cost_usd'])})</h2>")
-        parts.append("<table><tr><th>Meal</th><th>Food</th><th>Amount</th><th>Weight</th>"
-                     "<th>Cost</th></tr>")
+        parts.append(f'<div class="day"><h2>Day {day["day"]} ({usd(day["cost_usd"])})</h2>')
+        parts.append(
+            "<table><tr><th>Meal</th><th>Food</th><th>Amount</th><th>Weight</th><th>Cost</th></tr>"
+        )
         for it in d["items"]:
             if it["day"] == day["day"]:
-                parts.append(f"<tr><td>{e(it['slot'])}</td><td>{e(it['name'])}</td>"
-                             f"<td>{e(_amount(it))}</td><td class=\"n\">{num(it['grams'], 'g')}</td>"
-                             f"<td class=\"n\">{usd(it['cost_usd'])}</td></tr>")
+                parts.append(
+                    f"<tr><td>{e(it['slot'])}</td><td>{e(it['name'])}</td>"
+                    f'<td>{e(_amount(it))}</td><td class="n">{num(it["grams"], "g")}</td>'
+                    f'<td class="n">{usd(it["cost_usd"])}</td></tr>'
+                )
         for s in d["supplements"]:
             if s["day"] == day["day"]:
-                parts.append(f"<tr><td>supplement</td><td>{e(s['name'])}</td>"
-                             f"<td>{s['units']:.0f} {e(s['unit_label'])}</td><td></td>"
-                             f"<td class=\"n\">{usd(s['cost_usd'])}</td></tr>")
+                parts.append(
+                    f"<tr><td>supplement</td><td>{e(s['name'])}</td>"
+                    f"<td>{s['units']:.0f} {e(s['unit_label'])}</td><td></td>"
+                    f'<td class="n">{usd(s["cost_usd"])}</td></tr>'
+                )
         parts.append("</table>")
-        parts.append("<table><tr><th>Nutrient</th><th>Amount</th><th>Target</th>"
-                     "<th>Status</th></tr>")
+        parts.append(
+            "<table><tr><th>Nutrient</th><th>Amount</th><th>Target</th><th>Status</th></tr>"
+        )
         for n in day["nutrients"]:
             lo = n["daily_min"]
-            target = " - ".join(x for x in (num(lo, n["unit"]) if lo is not None else "",
-                                            num(n["max"], n["unit"]) if n["max"] is not None
-                                            else "") if x)
-            parts.append(f"<tr><td>{e(label(n['nutrient']))}</td>"
-                         f"<td class=\"n\">{e(num(n['amount'], n['unit']))}</td>"
-                         f"<td>{e(target)} ({e('/'.join(k for k in (n['min_kind'], n['max_kind']) if k))})"
-                         f"</td><td>{e(_status(n))}</td></tr>")
+            target = " - ".join(
+                x
+                for x in (
+                    num(lo, n["unit"]) if lo is not None else "",
+                    num(n["max"], n["unit"]) if n["max"] is not None else "",
+                )
+                if x
+            )
+            parts.append(
+                f"<tr><td>{e(label(n['nutrient']))}</td>"
+                f'<td class="n">{e(num(n["amount"], n["unit"]))}</td>'
+                f"<td>{e(target)} ({e('/'.join(k for k in (n['min_kind'], n['max_kind']) if k))})"
+                f"</td><td>{e(_status(n))}</td></tr>"
+            )
         parts.append("</table></div>")
-    parts.append("<h2>Shopping list</h2><table><tr><th>Section</th><th>Item</th><th>Buy</th>"
-                 "<th>Household units</th><th>Cost</th></tr>")
+    parts.append(
+        "<h2>Shopping list</h2><table><tr><th>Section</th><th>Item</th><th>Buy</th>"
+        "<th>Household units</th><th>Cost</th></tr>"
+    )
     for r in d["shopping_list"]["foods"]:
-        parts.append(f"<tr><td>{e(r['section'])}</td><td>{e(r['name'])}</td>"
-                     f"<td class=\"n\">{num(r['buy_grams'], 'g')}</td><td>{r['servings']:g} x "
-                     f"{e(r['serving_desc'])}</td><td class=\"n\">{usd(r['cost_usd'])}</td></tr>")
+        parts.append(
+            f"<tr><td>{e(r['section'])}</td><td>{e(r['name'])}</td>"
+            f'<td class="n">{num(r["buy_grams"], "g")}</td><td>{r["servings"]:g} x '
+            f'{e(r["serving_desc"])}</td><td class="n">{usd(r["cost_usd"])}</td></tr>'
+        )
     for s in d["shopping_list"]["supplements"]:
-        parts.append(f"<tr><td>Supplements</td><td>{e(s['name'])}</td><td class=\"n\">"
-                     f"{s['units']:.0f} {e(s['unit_label'])}s</td><td>{s['bottles'] or ''} "
-                     f"bottle(s)</td><td class=\"n\">{usd(s['cost_usd'])}</td></tr>")
+        parts.append(
+            f'<tr><td>Supplements</td><td>{e(s["name"])}</td><td class="n">'
+            f"{s['units']:.0f} {e(s['unit_label'])}s</td><td>{s['bottles'] or ''} "
+            f'bottle(s)</td><td class="n">{usd(s["cost_usd"])}</td></tr>'
+        )
     parts.append(f"</table><p>Shopping total: {usd(d['shopping_list']['total_cost_usd'])}</p>")
     parts.append("<h2>Daily magnesium, potassium, calcium, sodium and energy</h2>")
-    parts.append(f"<img alt=\"Daily nutrients against targets\" style=\"width:100%\" "
-                 f"src=\"data:image/png;base64,{_charts_png(d)}\">")
+    parts.append(
+        f'<img alt="Daily nutrients against targets" style="width:100%" '
+        f'src="data:image/png;base64,{_charts_png(d)}">'
+    )
     parts.append(f"<p>{e(_targets_note(d))}</p></body></html>")
     return "\n".join(parts) + "\n"
 
 
-WEEK_RENDERERS = {"table": render_week_table, "markdown": render_week_markdown,
-                  "csv": render_week_csv, "json": render_week_json, "html": render_week_html}
+WEEK_RENDERERS = {
+    "table": render_week_table,
+    "markdown": render_week_markdown,
+    "csv": render_week_csv,
+    "json": render_week_json,
+    "html": render_week_html,
+}

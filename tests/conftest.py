@@ -21,26 +21,60 @@ def table(rows: list[dict], default_unit: str = "100 g", name: str = "test") -> 
 
 
 def no_supplements() -> FoodTable:
-    return table([{"supplement_id": "none", "name": "none", "unit": "tablet",
-                   "price_per_unit": "1", "max_units_per_day": "0",
-                   "exclusion_reason": "placeholder"}], default_unit="tablet")
+    return table(
+        [
+            {
+                "supplement_id": "none",
+                "name": "none",
+                "unit": "tablet",
+                "price_per_unit": "1",
+                "max_units_per_day": "0",
+                "exclusion_reason": "placeholder",
+            }
+        ],
+        default_unit="tablet",
+    )
 
 
 # Oats: 100 mg Mg per 100 g at $0.20 (= $0.002/mg); the tablet: 50 mg Mg at $0.005
 # ($0.0001/mg). Target 400 mg, supplemental UL 350 mg: 7 tablets (350 mg, the UL binds)
 # and 50 g oats for the last 50 mg. Cost 7 x 0.005 + 0.5 x 0.20 = $0.135.
 MG_FOODS = [
-    {"id": "oats", "name": "Oats", "price_per_100g": 0.20, "magnesium_mg": 100,
-     "energy_kcal": 380, "serving_g": 40, "serving_desc": "1/2 cup (40 g)"},
-    {"id": "spinach", "name": "Spinach", "price_per_100g": 0.50, "magnesium_mg": 80,
-     "energy_kcal": 23, "serving_g": 30, "serving_desc": "1 cup (30 g)"},
+    {
+        "id": "oats",
+        "name": "Oats",
+        "price_per_100g": 0.20,
+        "magnesium_mg": 100,
+        "energy_kcal": 380,
+        "serving_g": 40,
+        "serving_desc": "1/2 cup (40 g)",
+    },
+    {
+        "id": "spinach",
+        "name": "Spinach",
+        "price_per_100g": 0.50,
+        "magnesium_mg": 80,
+        "energy_kcal": 23,
+        "serving_g": 30,
+        "serving_desc": "1 cup (30 g)",
+    },
 ]
 
 
 def mg_tablets(mg: float, price: float, max_units: int = 10) -> FoodTable:
-    return table([{"supplement_id": "mg_tab", "name": f"Magnesium {mg:g} mg", "unit": "tablet",
-                   "max_units_per_day": max_units, "price_per_unit": price,
-                   "magnesium_mg": mg}], default_unit="tablet")
+    return table(
+        [
+            {
+                "supplement_id": "mg_tab",
+                "name": f"Magnesium {mg:g} mg",
+                "unit": "tablet",
+                "max_units_per_day": max_units,
+                "price_per_unit": price,
+                "magnesium_mg": mg,
+            }
+        ],
+        default_unit="tablet",
+    )
 
 
 @pytest.fixture(scope="session")

@@ -67,8 +67,19 @@ def test_every_command_has_help(runner):
 
 def test_default_plan_table(runner):
     r = ok(runner.invoke(cli, ["plan"]))
-    for text in ("Total cost:", "/day", "for 7 days", "Magnesium from supplements",
-                 "350 mg", "UL", "RDA", "AI", "CDRR", "not medical advice", "Sources:"):
+    for text in (
+        "Total cost:",
+        "/day",
+        "for 7 days",
+        "Magnesium from supplements",
+        "350 mg",
+        "UL",
+        "RDA",
+        "AI",
+        "CDRR",
+        "not medical advice",
+        "Sources:",
+    ):
         assert text in r.output
 
 
@@ -81,7 +92,8 @@ def test_plan_formats(runner, fmt):
         assert d["inputs"]["food_table_version"]
         assert d["cost_usd_per_week"] == pytest.approx(7 * d["cost_usd_per_day"])
         assert sum(f["cost_usd"] for f in d["foods"] + d["supplements"]) == pytest.approx(
-            d["cost_usd_per_day"])
+            d["cost_usd_per_day"]
+        )
     elif fmt == "csv":
         assert r.output.startswith("section,id,name")
         assert "\nnutrient,magnesium_mg," in r.output
@@ -125,9 +137,23 @@ def test_explain(runner):
 
 
 def test_infeasible_exit_code_and_report(runner):
-    r = fails(runner.invoke(cli, ["plan", "--diet", "vegan", "--no-supplements", "--set",
-                                  "calcium_mg.min=1200", "--budget", "1.5"]), 3,
-              "No plan meets the targets")
+    r = fails(
+        runner.invoke(
+            cli,
+            [
+                "plan",
+                "--diet",
+                "vegan",
+                "--no-supplements",
+                "--set",
+                "calcium_mg.min=1200",
+                "--budget",
+                "1.5",
+            ],
+        ),
+        3,
+        "No plan meets the targets",
+    )
     assert "Smallest relaxation" in r.stderr and "Closest plan" in r.stderr
 
 
@@ -136,8 +162,11 @@ def test_textbook_diet_problem(runner, tmp_path):
     foods.write_text(TEXTBOOK)
     prof = tmp_path / "polly.toml"
     prof.write_text(TEXTBOOK_PROFILE)
-    r = ok(runner.invoke(cli, ["plan", "--foods", str(foods), "--profile", str(prof),
-                               "--format", "json"]))
+    r = ok(
+        runner.invoke(
+            cli, ["plan", "--foods", str(foods), "--profile", str(prof), "--format", "json"]
+        )
+    )
     d = json.loads(r.output)
     assert d["cost_usd_per_day"] == pytest.approx(92.5)
     amounts = {f["id"]: f["amount_units"] for f in d["foods"]}
@@ -149,8 +178,22 @@ def test_objective_other_column(runner, tmp_path):
     foods.write_text(TEXTBOOK)
     prof = tmp_path / "polly.toml"
     prof.write_text(TEXTBOOK_PROFILE)
-    r = ok(runner.invoke(cli, ["plan", "--foods", str(foods), "--profile", str(prof),
-                               "--objective", "energy_kcal", "--format", "json"]))
+    r = ok(
+        runner.invoke(
+            cli,
+            [
+                "plan",
+                "--foods",
+                str(foods),
+                "--profile",
+                str(prof),
+                "--objective",
+                "energy_kcal",
+                "--format",
+                "json",
+            ],
+        )
+    )
     energy = next(n for n in json.loads(r.output)["nutrients"] if n["nutrient"] == "energy_kcal")
     assert energy["amount"] == pytest.approx(2000)
 
@@ -181,29 +224,36 @@ def test_data_build(runner, tmp_path):
     r = ok(runner.invoke(cli, ["data", "build", "--raw", str(raw), "--out", str(tmp_path)]))
     assert "7058 foods" in r.output
     assert (tmp_path / "foods.csv").read_bytes() == (ROOT / "data" / "foods.csv").read_bytes()
-    fails(runner.invoke(cli, ["data", "build", "--raw", str(tmp_path / "nope")]), 1,
-          "raw file not found")
+    fails(
+        runner.invoke(cli, ["data", "build", "--raw", str(tmp_path / "nope")]),
+        1,
+        "raw file not found",
+    )
 
 
 # --- bad input: one line, non-zero exit, no traceback, no partial file -------------------
 
-@pytest.mark.parametrize("args, code, text", [
-    (["plan", "--age", "0.5"], 1, "age 0.5 is outside 1-120"),
-    (["plan", "--age", "200"], 1, "outside 1-120"),
-    (["plan", "--sex", "other"], 2, "Invalid value for '--sex'"),
-    (["plan", "--format", "pdf"], 2, "Invalid value for '--format'"),
-    (["plan", "--sex", "male", "--pregnant"], 1, "apply to sex female"),
-    (["plan", "--set", "magnesum_mg.min=400"], 1, "did you mean 'magnesium_mg'"),
-    (["plan", "--set", "magnesium_mg=400"], 1, "expected NUTRIENT.min=VALUE"),
-    (["plan", "--set", "magnesium_mg.min=abc"], 1, "'abc' is not a number"),
-    (["plan", "--set", "calcium_mg.min=3000"], 1, "calcium_mg min 3000 is above its max 2500"),
-    (["plan", "--diet", "vegna"], 1, "did you mean 'vegan'"),
-    (["plan", "--exclude", "category:Nonexistent stuff"], 1, "no food category matches"),
-    (["plan", "--price-year", "1990"], 1, "outside the CPI table"),
-    (["plan", "--foods", "/nonexistent/foods.csv"], 1, "food table not found"),
-    (["plan", "--profile", "/nonexistent/p.toml"], 1, "profile not found"),
-    (["show", "/nonexistent/plan.json"], 1, "file not found"),
-])
+
+@pytest.mark.parametrize(
+    "args, code, text",
+    [
+        (["plan", "--age", "0.5"], 1, "age 0.5 is outside 1-120"),
+        (["plan", "--age", "200"], 1, "outside 1-120"),
+        (["plan", "--sex", "other"], 2, "Invalid value for '--sex'"),
+        (["plan", "--format", "pdf"], 2, "Invalid value for '--format'"),
+        (["plan", "--sex", "male", "--pregnant"], 1, "apply to sex female"),
+        (["plan", "--set", "magnesum_mg.min=400"], 1, "did you mean 'magnesium_mg'"),
+        (["plan", "--set", "magnesium_mg=400"], 1, "expected NUTRIENT.min=VALUE"),
+        (["plan", "--set", "magnesium_mg.min=abc"], 1, "'abc' is not a number"),
+        (["plan", "--set", "calcium_mg.min=3000"], 1, "calcium_mg min 3000 is above its max 2500"),
+        (["plan", "--diet", "vegna"], 1, "did you mean 'vegan'"),
+        (["plan", "--exclude", "category:Nonexistent stuff"], 1, "no food category matches"),
+        (["plan", "--price-year", "1990"], 1, "outside the CPI table"),
+        (["plan", "--foods", "/nonexistent/foods.csv"], 1, "food table not found"),
+        (["plan", "--profile", "/nonexistent/p.toml"], 1, "profile not found"),
+        (["show", "/nonexistent/plan.json"], 1, "file not found"),
+    ],
+)
 def test_bad_input_is_one_clean_line(runner, args, code, text):
     r = fails(runner.invoke(cli, args), code, text)
     if code == 1:
@@ -212,8 +262,9 @@ def test_bad_input_is_one_clean_line(runner, args, code, text):
 
 def test_unwritable_output_leaves_no_file(runner, tmp_path):
     target = tmp_path / "missing_dir" / "plan.json"
-    fails(runner.invoke(cli, ["plan", "--format", "json", "--output", str(target)]), 1,
-          "cannot write")
+    fails(
+        runner.invoke(cli, ["plan", "--format", "json", "--output", str(target)]), 1, "cannot write"
+    )
     assert not target.exists()
 
 
@@ -224,22 +275,30 @@ def test_failed_plan_leaves_no_output_file(runner, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("content, text", [
-    ("id,name,price,energy_kcal\n", "no rows"),
-    ("", "empty"),
-    ("id,name,price,energy_kcal\na,A,1,x\n", "row 2 (a): energy_kcal is not a number ('x')"),
-    ("id,name,price,energy_kcal\na,A,1,NaN\n", "row 2 (a): energy_kcal is 'NaN'"),
-    ("id,name,price,energy_kcal\na,A,1,5\na,B,1,5\n", "row 3: duplicate id 'a'"),
-    ("id,name,price,energy_kcal\n,A,1,5\n", "row 2: column id is empty"),
-    ("name,price,energy_kcal\nA,1,5\n", "no id column"),
-    ("id,name,prise,energy_kcal\na,A,1,5\n", "no price column"),
-    ("id,name,price,energy_kcal\na,A,-1,5\n", "price is negative"),
-])
+@pytest.mark.parametrize(
+    "content, text",
+    [
+        ("id,name,price,energy_kcal\n", "no rows"),
+        ("", "empty"),
+        ("id,name,price,energy_kcal\na,A,1,x\n", "row 2 (a): energy_kcal is not a number ('x')"),
+        ("id,name,price,energy_kcal\na,A,1,NaN\n", "row 2 (a): energy_kcal is 'NaN'"),
+        ("id,name,price,energy_kcal\na,A,1,5\na,B,1,5\n", "row 3: duplicate id 'a'"),
+        ("id,name,price,energy_kcal\n,A,1,5\n", "row 2: column id is empty"),
+        ("name,price,energy_kcal\nA,1,5\n", "no id column"),
+        ("id,name,prise,energy_kcal\na,A,1,5\n", "no price column"),
+        ("id,name,price,energy_kcal\na,A,-1,5\n", "price is negative"),
+    ],
+)
 def test_custom_table_errors(runner, tmp_path, content, text):
     p = tmp_path / "foods.csv"
     p.write_text(content)
-    fails(runner.invoke(cli, ["plan", "--foods", str(p), "--no-defaults", "--set",
-                              "energy_kcal.min=1"]), 1, text)
+    fails(
+        runner.invoke(
+            cli, ["plan", "--foods", str(p), "--no-defaults", "--set", "energy_kcal.min=1"]
+        ),
+        1,
+        text,
+    )
 
 
 def test_non_utf8_table(runner, tmp_path):
@@ -266,6 +325,10 @@ def test_python_dash_m(tmp_path):
     import subprocess
     import sys
 
-    r = subprocess.run([sys.executable, "-m", "optimizer", "targets", "--age", "30"],
-                       capture_output=True, text=True, check=False)
+    r = subprocess.run(
+        [sys.executable, "-m", "optimizer", "targets", "--age", "30"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert r.returncode == 0 and "Magnesium" in r.stdout

@@ -24,9 +24,15 @@ def test_shadow_price_by_hand():
 
 def _moved(target: Target, bound: str, delta: float) -> Target:
     v = (target.min if bound == "min" else target.max) + delta
-    return Target(target.name, v if bound == "min" else None, v if bound == "max" else None,
-                  "USER" if bound == "min" else "", "USER" if bound == "max" else "",
-                  "test" if bound == "min" else "", "test" if bound == "max" else "")
+    return Target(
+        target.name,
+        v if bound == "min" else None,
+        v if bound == "max" else None,
+        "USER" if bound == "min" else "",
+        "USER" if bound == "max" else "",
+        "test" if bound == "min" else "",
+        "test" if bound == "max" else "",
+    )
 
 
 @pytest.mark.parametrize("stage", [LifeStage("male", 60), LifeStage("female", 34)])
@@ -45,8 +51,11 @@ def test_shadow_prices_match_finite_differences(stage, real_foods, real_suppleme
             delta = delta  # tighten a minimum
         else:
             delta = -delta  # tighten a maximum
-        moved = solve_plan(real_foods, real_supplements,
-                           prof.with_changes("t", targets=[_moved(tmap[b.target], b.bound, delta)]))
+        moved = solve_plan(
+            real_foods,
+            real_supplements,
+            prof.with_changes("t", targets=[_moved(tmap[b.target], b.bound, delta)]),
+        )
         if list(moved.supplements["units"]) != list(plan.supplements["units"]):
             continue  # a different tablet count is a different LP
         slope = (moved.cost_usd - plan.cost_usd) / delta
@@ -60,23 +69,34 @@ def test_infeasibility_relaxation_is_sufficient_and_minimal():
     with pytest.raises(InfeasibleError) as err:
         solve_plan(table(MG_FOODS), no_supplements(), prof)
     (s,) = err.value.diagnosis.shortfalls
-    relaxed = prof.with_changes("test", targets=[
-        Target("magnesium_mg", min=s.value - s.gap, min_kind="USER", min_source="t")])
+    relaxed = prof.with_changes(
+        "test",
+        targets=[Target("magnesium_mg", min=s.value - s.gap, min_kind="USER", min_source="t")],
+    )
     solve_plan(table(MG_FOODS), no_supplements(), relaxed)  # feasible
-    smaller = prof.with_changes("test", targets=[
-        Target("magnesium_mg", min=s.value - s.gap * 0.99, min_kind="USER", min_source="t")])
+    smaller = prof.with_changes(
+        "test",
+        targets=[
+            Target("magnesium_mg", min=s.value - s.gap * 0.99, min_kind="USER", min_source="t")
+        ],
+    )
     with pytest.raises(InfeasibleError):
         solve_plan(table(MG_FOODS), no_supplements(), smaller)
 
 
 def test_vegan_no_supplements_tight_budget(real_foods, real_supplements):
-    prof = Profile(diets=("vegan",), supplements="none", budget_per_day_usd=1.5,
-                   targets=(Target("calcium_mg", min=1200, min_kind="USER", min_source="t"),))
+    prof = Profile(
+        diets=("vegan",),
+        supplements="none",
+        budget_per_day_usd=1.5,
+        targets=(Target("calcium_mg", min=1200, min_kind="USER", min_source="t"),),
+    )
     with pytest.raises(InfeasibleError) as err:
         solve_plan(real_foods, real_supplements, prof)
     d = err.value.diagnosis
     assert d.shortfalls and len(d.closest_foods)
     assert "no supplements are allowed" in d.blocking
+
     # Applying the reported relaxation gives a plan; 99 % of it does not.
     def relaxed(frac):
         p = prof
@@ -85,9 +105,20 @@ def test_vegan_no_supplements_tight_budget(real_foods, real_supplements):
                 p = p.with_changes("t", budget_per_day_usd=s.value + s.gap * frac)
             else:
                 v = s.value - s.gap * frac if s.bound == "min" else s.value + s.gap * frac
-                p = p.with_changes("t", targets=[Target(
-                    s.target, v if s.bound == "min" else None, v if s.bound == "max" else None,
-                    "USER", "USER", "t", "t")])
+                p = p.with_changes(
+                    "t",
+                    targets=[
+                        Target(
+                            s.target,
+                            v if s.bound == "min" else None,
+                            v if s.bound == "max" else None,
+                            "USER",
+                            "USER",
+                            "t",
+                            "t",
+                        )
+                    ],
+                )
         return p
 
     solve_plan(real_foods, real_supplements, relaxed(1.0 + 1e-6))

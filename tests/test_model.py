@@ -11,8 +11,9 @@ from optimizer.targets import Target
 from tests.conftest import MG_FOODS, mg_tablets, no_supplements, table
 
 # Only the targets given here: no DRI defaults, no food-group pattern.
-BARE = Profile(name="bare", dri_defaults=False, max_servings_per_food=100,
-               max_grams_per_food=10_000)
+BARE = Profile(
+    name="bare", dri_defaults=False, max_servings_per_food=100, max_grams_per_food=10_000
+)
 
 
 def bare(*targets: Target, **changes) -> Profile:
@@ -97,10 +98,21 @@ def test_max_target_on_energy_changes_the_choice():
 
 def test_ratio_constraint():
     # calcium:magnesium <= 1 with a calcium-only food forced in.
-    foods = MG_FOODS + [{"id": "chalk", "name": "Calcium food", "price_per_100g": 0.01,
-                         "magnesium_mg": 0, "calcium_mg": 1000, "energy_kcal": 0}]
-    prof = bare(MG400, Target("calcium_mg", min=600, min_kind="USER"),
-                Target("calcium_mg:magnesium_mg", max=1.0, max_kind="USER"))
+    foods = MG_FOODS + [
+        {
+            "id": "chalk",
+            "name": "Calcium food",
+            "price_per_100g": 0.01,
+            "magnesium_mg": 0,
+            "calcium_mg": 1000,
+            "energy_kcal": 0,
+        }
+    ]
+    prof = bare(
+        MG400,
+        Target("calcium_mg", min=600, min_kind="USER"),
+        Target("calcium_mg:magnesium_mg", max=1.0, max_kind="USER"),
+    )
     plan = solve_plan(table(foods), no_supplements(), prof)
     n = plan.nutrients.set_index("nutrient")
     assert n.loc["calcium_mg:magnesium_mg", "amount"] <= 1.0 + 1e-9

@@ -26,8 +26,11 @@ def test_starter_profile_loads(tmp_path):
 
 
 def test_precedence_defaults_file_command_line(tmp_path):
-    p = write(tmp_path, '[life_stage]\nsex = "male"\nage = 40\n[targets]\n'
-                        'magnesium_mg = { min = 450 }\nsodium_mg = { max = 1500 }\n')
+    p = write(
+        tmp_path,
+        '[life_stage]\nsex = "male"\nage = 40\n[targets]\n'
+        "magnesium_mg = { min = 450 }\nsodium_mg = { max = 1500 }\n",
+    )
     prof = load_profile(p)
     t = targets_of(prof)
     assert t["magnesium_mg"].min == 450 and t["magnesium_mg"].min_source == str(p)
@@ -41,8 +44,9 @@ def test_precedence_defaults_file_command_line(tmp_path):
 
 
 def test_body_weight_raises_protein(tmp_path):
-    prof = load_profile(write(tmp_path, '[life_stage]\nsex = "male"\nage = 40\n'
-                                        'body_weight_kg = 100\n'))
+    prof = load_profile(
+        write(tmp_path, '[life_stage]\nsex = "male"\nage = 40\nbody_weight_kg = 100\n')
+    )
     assert targets_of(prof)["protein_g"].min == pytest.approx(80)
 
 
@@ -59,27 +63,30 @@ def test_pregnancy_and_child_uls():
     assert t["energy_kcal"].min == pytest.approx((2000 + 340) * 0.95)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("[targets\n", "malformed TOML"),
-    ("nmae = 'x'\n", "unknown key 'nmae' (did you mean 'name'?)"),
-    ("[life_stage]\nsexx = 'male'\n", "unknown key 'sexx' (did you mean 'sex'?)"),
-    ("[life_stage]\nage = 'forty'\n", "life_stage.age must be a number"),
-    ("[life_stage]\nage = 0\n", "age 0 is outside 1-120"),
-    ("[life_stage]\nsex = 'male'\npregnant = true\n", "apply to sex female"),
-    ("[life_stage]\npregnant = 'yes'\n", "pregnant must be true or false"),
-    ("[targets]\nmagnesium_mg = { min = 500, max = 400 }\n", "min 500 is above its max 400"),
-    ("[targets]\nmagnesium_mg = { min = -5 }\n", "must be >= 0"),
-    ("[targets]\nmagnesium_mg = { minimum = 5 }\n", "did you mean 'min'"),
-    ("[targets]\nmagnesium_mg = 'lots'\n", "must be { min = ..., max = ... }"),
-    ("[foods]\ndiets = ['vegn']\n", "unknown diet 'vegn' (did you mean 'vegan'?)"),
-    ("[foods]\nexclude = 5\n", "foods.exclude must be a list of strings"),
-    ("[foods]\nmax_servings_per_food = -1\n", "must be >= 0"),
-    ("[foods.limits]\n\"11100000\" = { min_g = 50, max_g = 10 }\n", "min 50 is above max 10"),
-    ("[foods.limits]\n\"11100000\" = { most = 10 }\n", "unknown key 'most'"),
-    ("[supplements]\npolicy = 'some'\n", "supplements.policy must be"),
-    ("[clinical]\nkidney = true\n", "did you mean 'kidney_disease'"),
-    ("targets = 5\n", "[targets] must be a table"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[targets\n", "malformed TOML"),
+        ("nmae = 'x'\n", "unknown key 'nmae' (did you mean 'name'?)"),
+        ("[life_stage]\nsexx = 'male'\n", "unknown key 'sexx' (did you mean 'sex'?)"),
+        ("[life_stage]\nage = 'forty'\n", "life_stage.age must be a number"),
+        ("[life_stage]\nage = 0\n", "age 0 is outside 1-120"),
+        ("[life_stage]\nsex = 'male'\npregnant = true\n", "apply to sex female"),
+        ("[life_stage]\npregnant = 'yes'\n", "pregnant must be true or false"),
+        ("[targets]\nmagnesium_mg = { min = 500, max = 400 }\n", "min 500 is above its max 400"),
+        ("[targets]\nmagnesium_mg = { min = -5 }\n", "must be >= 0"),
+        ("[targets]\nmagnesium_mg = { minimum = 5 }\n", "did you mean 'min'"),
+        ("[targets]\nmagnesium_mg = 'lots'\n", "must be { min = ..., max = ... }"),
+        ("[foods]\ndiets = ['vegn']\n", "unknown diet 'vegn' (did you mean 'vegan'?)"),
+        ("[foods]\nexclude = 5\n", "foods.exclude must be a list of strings"),
+        ("[foods]\nmax_servings_per_food = -1\n", "must be >= 0"),
+        ('[foods.limits]\n"11100000" = { min_g = 50, max_g = 10 }\n', "min 50 is above max 10"),
+        ('[foods.limits]\n"11100000" = { most = 10 }\n', "unknown key 'most'"),
+        ("[supplements]\npolicy = 'some'\n", "supplements.policy must be"),
+        ("[clinical]\nkidney = true\n", "did you mean 'kidney_disease'"),
+        ("targets = 5\n", "[targets] must be a table"),
+    ],
+)
 def test_profile_errors_name_file_and_field(tmp_path, text, message):
     p = write(tmp_path, text)
     with pytest.raises(ProfileError) as err:
@@ -121,6 +128,11 @@ def test_kidney_disease_drops_mineral_supplements(real_foods, real_supplements):
     prof = load_profile("kidney-disease")
     plan = solve_plan(real_foods, real_supplements, prof)
     assert not set(plan.supplements["id"]) & {
-        "magnesium_oxide_250", "magnesium_oxide_400", "magnesium_citrate_100",
-        "magnesium_glycinate_120", "potassium_gluconate_99", "multivitamin_mineral"}
+        "magnesium_oxide_250",
+        "magnesium_oxide_400",
+        "magnesium_citrate_100",
+        "magnesium_glycinate_120",
+        "potassium_gluconate_99",
+        "multivitamin_mineral",
+    }
     assert any("clinician must review" in n for n in plan.notes)

@@ -24,8 +24,11 @@ def independent_totals(plan, raw_foods, raw_supplements):
     """Column totals from the CSV files, grams x per-100 g + tablets x per-tablet."""
     f = raw_foods.loc[plan.foods["id"]]
     grams = plan.foods["grams"].to_numpy()
-    totals = {c: float((f[c].to_numpy() * grams).sum() / 100) for c in raw_foods.columns
-              if raw_foods[c].dtype.kind == "f"}
+    totals = {
+        c: float((f[c].to_numpy() * grams).sum() / 100)
+        for c in raw_foods.columns
+        if raw_foods[c].dtype.kind == "f"
+    }
     supp = {}
     if len(plan.supplements):
         s = raw_supplements.loc[plan.supplements["id"]]
@@ -47,8 +50,9 @@ def value(name, totals, supp):
 
 
 @pytest.mark.parametrize("stage_name", sorted(STAGES))
-def test_plan_meets_every_target_rechecked_from_csv(stage_name, real_foods, real_supplements,
-                                                    raw_foods, raw_supplements):
+def test_plan_meets_every_target_rechecked_from_csv(
+    stage_name, real_foods, real_supplements, raw_foods, raw_supplements
+):
     stage, (mg, ul, k, ca, ca_ul, na) = STAGES[stage_name]
     plan = solve_plan(real_foods, real_supplements, Profile(stage=stage))
     totals, supp = independent_totals(plan, raw_foods, raw_supplements)
@@ -71,8 +75,10 @@ def test_plan_meets_every_target_rechecked_from_csv(stage_name, real_foods, real
     cost = float((f["price_per_100g"].to_numpy() * plan.foods["grams"].to_numpy()).sum() / 100)
     if len(plan.supplements):
         s = raw_supplements.loc[plan.supplements["id"]]
-        cost += float((s["price_per_unit"] * plan.supplements["units"].to_numpy()).sum()
-                      * price_basis().supplement_factor)
+        cost += float(
+            (s["price_per_unit"] * plan.supplements["units"].to_numpy()).sum()
+            * price_basis().supplement_factor
+        )
     assert plan.cost_usd == pytest.approx(cost, rel=1e-9)
     # every food is a real candidate, within its cap
     assert (f["exclusion_reason"].isna() | (f["exclusion_reason"] == "")).all()
@@ -95,5 +101,6 @@ def test_price_year_scales_food_costs(real_foods, real_supplements):
     later = solve_plan(real_foods, real_supplements, Profile(), price_year="2024")
     f = price_basis("2024").food_factor
     assert f == pytest.approx(306.536 / 239.125, rel=1e-4)  # BLS CUUR0000SAF11
-    assert later.foods["cost_usd"].sum() == pytest.approx(base.foods["cost_usd"].sum() * f,
-                                                          rel=1e-6)
+    assert later.foods["cost_usd"].sum() == pytest.approx(
+        base.foods["cost_usd"].sum() * f, rel=1e-6
+    )

@@ -24,8 +24,15 @@ def model_for(foods_t, supps_t, profile):
     foods["cost_usd"] = foods["price"]
     supps["cost_usd"] = supps["price"]
     lb, ub = food_bounds(foods, profile, "t")
-    return build_model(foods, supps, targets, lb, ub,
-                       supps["max_units_per_day"].to_numpy(float), objective="cost_usd")
+    return build_model(
+        foods,
+        supps,
+        targets,
+        lb,
+        ub,
+        supps["max_units_per_day"].to_numpy(float),
+        objective="cost_usd",
+    )
 
 
 def scipy_optimum(model) -> float:
@@ -38,16 +45,30 @@ def scipy_optimum(model) -> float:
         hi.append(rhs if r.bound == "max" else np.inf)
     c = np.concatenate([model.cost_food, model.cost_supp])
     integrality = np.concatenate([np.zeros(len(model.cost_food)), np.ones(len(model.cost_supp))])
-    bounds = Bounds(np.concatenate([model.food_lb, model.supp_lb]),
-                    np.concatenate([model.food_ub, model.supp_ub]))
-    res = milp(c, constraints=LinearConstraint(a, lo, hi), integrality=integrality,
-               bounds=bounds, options={"mip_rel_gap": 1e-9})
+    bounds = Bounds(
+        np.concatenate([model.food_lb, model.supp_lb]),
+        np.concatenate([model.food_ub, model.supp_ub]),
+    )
+    res = milp(
+        c,
+        constraints=LinearConstraint(a, lo, hi),
+        integrality=integrality,
+        bounds=bounds,
+        options={"mip_rel_gap": 1e-9},
+    )
     assert res.status == 0, res.message
     return float(res.fun)
 
 
-@pytest.mark.parametrize("stage", [LifeStage("female", 34), LifeStage("male", 60),
-                                   LifeStage("male", 6), LifeStage("female", 25, pregnant=True)])
+@pytest.mark.parametrize(
+    "stage",
+    [
+        LifeStage("female", 34),
+        LifeStage("male", 60),
+        LifeStage("male", 6),
+        LifeStage("female", 25, pregnant=True),
+    ],
+)
 def test_full_table_optimum_matches_scipy(stage, real_foods, real_supplements):
     model = model_for(real_foods, real_supplements, Profile(stage=stage))
     ours = solve_few_integers(model.prob, model.units)
@@ -69,10 +90,17 @@ def test_bulk_handoff_matches_stock_pulp_highs():
         x = prob.add_variable_dict("x", list(range(6)), lowBound=0, upBound=10)
         n = prob.add_variable_dict("n", list(range(2)), lowBound=0, upBound=4, cat=pulp.LpInteger)
         prob += pulp.lpSum(rng.uniform(1, 5) * x[i] for i in range(6)) + pulp.lpSum(
-            rng.uniform(1, 5) * n[i] for i in range(2))
+            rng.uniform(1, 5) * n[i] for i in range(2)
+        )
         for k in range(3):
-            prob += (pulp.lpSum(rng.uniform(0, 3) * x[i] for i in range(6))
-                     + rng.uniform(0, 3) * n[0] >= rng.uniform(5, 20)), f"r{k}"
+            prob += (
+                (
+                    pulp.lpSum(rng.uniform(0, 3) * x[i] for i in range(6))
+                    + rng.uniform(0, 3) * n[0]
+                    >= rng.uniform(5, 20)
+                ),
+                f"r{k}",
+            )
         ours = solve_few_integers(prob, [n[0], n[1]]).objective
         prob.solve(pulp.HiGHS(msg=False))
         assert ours == pytest.approx(pulp.value(prob.objective), abs=1e-7)
@@ -83,16 +111,25 @@ def test_random_profiles_never_break_a_constraint(real_foods, real_supplements):
     # re-verifies; here we also require that loosening a target never raises the cost).
     rng = random.Random(11)
     for _ in range(4):
-        stage = LifeStage(rng.choice(["female", "male"]), rng.randint(2, 90),
-                          activity=rng.choice(["sedentary", "moderately_active", "active"]))
+        stage = LifeStage(
+            rng.choice(["female", "male"]),
+            rng.randint(2, 90),
+            activity=rng.choice(["sedentary", "moderately_active", "active"]),
+        )
         prof = Profile(stage=stage)
         tight = solve_plan(real_foods, real_supplements, prof)
         mg = next(t for t in tight.targets if t.name == "magnesium_mg").min
-        loose = solve_plan(real_foods, real_supplements, prof.with_changes(
-            "t", targets=[_min("magnesium_mg", mg * 0.5)]))
+        loose = solve_plan(
+            real_foods,
+            real_supplements,
+            prof.with_changes("t", targets=[_min("magnesium_mg", mg * 0.5)]),
+        )
         assert loose.cost_usd <= tight.cost_usd + 1e-9
-        fewer = solve_plan(real_foods, real_supplements,
-                           prof.with_changes("t", exclude=(tight.foods["id"].iloc[0],)))
+        fewer = solve_plan(
+            real_foods,
+            real_supplements,
+            prof.with_changes("t", exclude=(tight.foods["id"].iloc[0],)),
+        )
         assert fewer.cost_usd >= tight.cost_usd - 1e-9
 
 

@@ -33,8 +33,11 @@ def test_every_daily_limit_holds_every_day(week, raw_foods, raw_supplements):
         items = week.items[week.items["day"] == d]
         f = raw_foods.loc[items["id"]]
         grams = items["grams"].to_numpy()
-        tot = {c: float((f[c].to_numpy() * grams).sum() / 100) for c in raw_foods.columns
-               if raw_foods[c].dtype.kind == "f"}
+        tot = {
+            c: float((f[c].to_numpy() * grams).sum() / 100)
+            for c in raw_foods.columns
+            if raw_foods[c].dtype.kind == "f"
+        }
         sup = week.supplements[week.supplements["day"] == d]
         supp_mg = 0.0
         if len(sup):
@@ -63,8 +66,12 @@ def test_variety_rules(week, raw_foods):
     assert items.groupby("id")["day"].nunique().max() <= o.max_days_per_food
     assert items.groupby(["day", "category"])["id"].nunique().max() <= o.max_per_category_per_day
     # protein foods rotate: never on two days running
-    pf = raw_foods.loc[items["id"], "protein_foods_oz_eq"].to_numpy() * \
-        raw_foods.loc[items["id"], "serving_g"].to_numpy() / 100 * o.step_servings
+    pf = (
+        raw_foods.loc[items["id"], "protein_foods_oz_eq"].to_numpy()
+        * raw_foods.loc[items["id"], "serving_g"].to_numpy()
+        / 100
+        * o.step_servings
+    )
     protein_ids = set(items["id"][pf >= 0.5])
     for fid in protein_ids:
         days = sorted(set(items.loc[items["id"] == fid, "day"]))
@@ -101,7 +108,8 @@ def test_costs_add_up(week, week_dict):
         assert shop[fid]["buy_grams"] >= grams - 1e-9
     assert week.lower_bound_usd <= week.cost_usd
     assert week_dict["solver"]["gap_to_bound"] == pytest.approx(
-        (week.cost_usd - week.lower_bound_usd) / week.cost_usd)
+        (week.cost_usd - week.lower_bound_usd) / week.cost_usd
+    )
 
 
 def test_outputs_say_it_is_not_optimal_and_not_medical_advice(week_dict):
@@ -154,8 +162,9 @@ def test_keep_days_are_byte_identical(runner, tmp_path, week_dict):
     assert r.exit_code == 0, r.stderr
     new = json.loads(r.output)
     for d in (1, 2, 3):
-        assert [i for i in new["items"] if i["day"] == d] == \
-            [i for i in week_dict["items"] if i["day"] == d]
+        assert [i for i in new["items"] if i["day"] == d] == [
+            i for i in week_dict["items"] if i["day"] == d
+        ]
     old_text = render_week_table(week_dict)
     new_text = render_week_table(new)
     for d in (1, 2, 3):
@@ -180,13 +189,16 @@ def test_same_seed_same_week_and_pins(real_foods, real_supplements):
     assert oat["slot"].tolist() == ["breakfast"] and oat["servings"].sum() >= 1
 
 
-@pytest.mark.parametrize("args, text", [
-    (["week", "--keep", "1-3"], "need the saved week (--from FILE)"),
-    (["week", "--pin", "nonsense@@"], "expected FOOD[@DAY][:SLOT][=SERVINGS]"),
-    (["week", "--pin", "99999999@1"], "pin: food '99999999'"),
-    (["week", "--days", "3", "--keep", "5"], "outside 1-3"),
-    (["week", "--slots", "breakfast,brunch"], "slot 'brunch' has no energy share"),
-])
+@pytest.mark.parametrize(
+    "args, text",
+    [
+        (["week", "--keep", "1-3"], "need the saved week (--from FILE)"),
+        (["week", "--pin", "nonsense@@"], "expected FOOD[@DAY][:SLOT][=SERVINGS]"),
+        (["week", "--pin", "99999999@1"], "pin: food '99999999'"),
+        (["week", "--days", "3", "--keep", "5"], "outside 1-3"),
+        (["week", "--slots", "breakfast,brunch"], "slot 'brunch' has no energy share"),
+    ],
+)
 def test_week_errors(runner, args, text):
     r = runner.invoke(cli, args)
     assert r.exit_code == 1, r.output
