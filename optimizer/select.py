@@ -111,13 +111,14 @@ def diet_mask(frame: pd.DataFrame, diet: str) -> pd.Series:
         )
         return ~meat
     if diet == "dairy_free":
+        # FPED counts fortified soy milk as dairy; plant milks are what dairy-free uses
         dairy = (
             (_col(frame, "dairy_cup_eq") > 0)
-            | (name.str.contains(_DAIRY_WORDS) & ~plant)
+            | name.str.contains(_DAIRY_WORDS)
             | cat.str.match(
                 r"^(?:milk|flavored milk|cheese|yogurt|cottage|ice cream|milk shakes)", case=False
             )
-        )
+        ) & ~plant
         return ~dairy
     if diet == "no_nuts":
         nuts = (_col(frame, "nuts_seeds_oz_eq") > 0) | name.str.contains(_NUT_WORDS)
@@ -248,6 +249,8 @@ def select_supplements(catalog: FoodTable, profile: Profile, where: str) -> pd.D
                     f"{did_you_mean(sid, frame.index.astype(str))}"
                 )
         frame = frame.loc[list(profile.supplements)]
+    if "min_age_years" in frame.columns:
+        frame = frame[frame["min_age_years"].fillna(0) <= profile.stage.age]
     if profile.kidney_disease and not profile.allow_mineral_supplements_with_kidney_disease:
         mineral = np.zeros(len(frame), dtype=bool)
         for n in MINERAL_SUPPLEMENT_NUTRIENTS:
