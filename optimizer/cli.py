@@ -499,9 +499,14 @@ def profile_show(path: Path, **kw) -> None:
         from optimizer.profile import compile_targets
         from optimizer.report import render_profile
 
+        from optimizer.model import resolve_quantities
+
         kw["profile_path"] = path
         prof = build_profile(kw)
-        click.echo(render_profile(prof, compile_targets(prof, str(path))), nl=False)
+        targets = compile_targets(prof, str(path))
+        foods, _ = _tables(kw)
+        resolve_quantities(targets, list(foods.frame.columns), str(path))  # names checked
+        click.echo(render_profile(prof, targets), nl=False)
 
 
 def main() -> None:  # pragma: no cover (exercised by the subprocess tests)

@@ -207,6 +207,12 @@ def test_profile_new_and_show(runner, tmp_path):
     ok(runner.invoke(cli, ["plan", "--profile", str(p)]))
 
 
+def test_profile_show_checks_nutrient_names(runner, tmp_path):
+    p = tmp_path / "client.toml"
+    p.write_text("[targets]\nmagnesum_mg = { min = 400 }\n")
+    fails(runner.invoke(cli, ["profile", "show", str(p)]), 1, "did you mean 'magnesium_mg'")
+
+
 def test_diff(runner, tmp_path):
     a, b = tmp_path / "a.toml", tmp_path / "b.toml"
     a.write_text('[life_stage]\nsex = "male"\nage = 60\n')
