@@ -363,12 +363,20 @@ def week(
 
 @cli.command()
 @click.argument("plan_file", type=click.Path(path_type=Path))
-@format_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(WEEK_FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format (html: saved weeks only).",
+)
 def show(plan_file: Path, fmt: str) -> None:
     """Print a saved plan or week (JSON) again, exactly as it was first printed."""
     with user_errors():
         import json as _json
 
+        from optimizer.errors import OptimizerError
         from optimizer.render import RENDERERS, load_plan_json
         from optimizer.report import read_text
 
@@ -383,6 +391,11 @@ def show(plan_file: Path, fmt: str) -> None:
             click.echo(WEEK_RENDERERS[fmt](load_week_json(text, str(plan_file))), nl=False)
             return
         d = load_plan_json(text, str(plan_file))
+        if fmt not in RENDERERS:
+            raise OptimizerError(
+                f"{plan_file}: --format {fmt} is for saved weeks; a daily "
+                f"plan prints as {', '.join(RENDERERS)}"
+            )
         out = RENDERERS[fmt](d)
         if "explanation" in d and fmt in ("table", "markdown"):
             from optimizer.report import render_explanation
