@@ -23,22 +23,14 @@ import numpy as np
 from optimizer.foods import load_foods, load_supplements
 from optimizer.model import build_model
 from optimizer.paths import foods_csv, supplements_csv
-from optimizer.prices import price_basis
+from optimizer.plan import prepare_inputs
 from optimizer.profile import Profile, compile_targets
-from optimizer.select import food_bounds, select_foods, select_supplements
 from optimizer.solve import solve_few_integers
 
 
 def inputs():
-    prof = Profile()
-    targets = compile_targets(prof)
-    prices = price_basis()
-    foods = select_foods(load_foods(foods_csv()), prof, "bench").copy()
-    supps = select_supplements(load_supplements(supplements_csv()), prof, "bench").copy()
-    foods["cost_usd"] = foods["price"] * prices.food_factor
-    supps["cost_usd"] = supps["price"] * prices.supplement_factor
-    lb, ub = food_bounds(foods, prof, "bench")
-    return foods, supps, targets, lb, ub, supps["max_units_per_day"].to_numpy(float)
+    inp = prepare_inputs(load_foods(foods_csv()), load_supplements(supplements_csv()), Profile())
+    return inp.foods, inp.supps, inp.targets, inp.food_lb, inp.food_ub, inp.supp_ub
 
 
 def library(args) -> tuple[float, float]:

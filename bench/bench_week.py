@@ -18,22 +18,15 @@ import pulp
 from optimizer.foods import load_foods, load_supplements
 from optimizer.model import build_model
 from optimizer.paths import foods_csv, supplements_csv
-from optimizer.prices import price_basis
-from optimizer.profile import Profile, compile_targets
-from optimizer.select import food_bounds, select_foods, select_supplements
+from optimizer.plan import prepare_inputs
+from optimizer.profile import Profile
 from optimizer.solve import run_highs, solve_few_integers
 from optimizer.week import WeekOptions, check_variety, solve_week
 
 
 def granularity() -> None:
-    prof = Profile()
-    targets = compile_targets(prof)
-    prices = price_basis()
-    foods = select_foods(load_foods(foods_csv()), prof, "bench").copy()
-    supps = select_supplements(load_supplements(supplements_csv()), prof, "bench").copy()
-    foods["cost_usd"] = foods["price"] * prices.food_factor
-    supps["cost_usd"] = supps["price"] * prices.supplement_factor
-    lb, ub = food_bounds(foods, prof, "bench")
+    inp = prepare_inputs(load_foods(foods_csv()), load_supplements(supplements_csv()), Profile())
+    foods, supps, targets, lb, ub = inp.foods, inp.supps, inp.targets, inp.food_lb, inp.food_ub
     step = foods["serving_units"].to_numpy() * 0.5
     scaled = foods.copy()
     for c in scaled.columns:

@@ -509,10 +509,9 @@ def profile_new(path: Path, force: bool) -> None:
 def profile_show(path: Path, **kw) -> None:
     """Print the effective targets and settings of a profile, with their sources."""
     with user_errors():
+        from optimizer.model import resolve_quantities
         from optimizer.profile import compile_targets
         from optimizer.report import render_profile
-
-        from optimizer.model import resolve_quantities
 
         kw["profile_path"] = path
         prof = build_profile(kw)

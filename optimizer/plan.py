@@ -72,14 +72,28 @@ def totals_of(
     return tot, sup
 
 
-def solve_plan(
+@dataclass
+class PlanInputs:
+    """Everything a model is built from, once the profile is applied to the tables."""
+
+    targets: list[Target]
+    prices: PriceBasis
+    foods: pd.DataFrame  # candidates, with cost_usd in the chosen year's dollars
+    supps: pd.DataFrame
+    food_lb: np.ndarray
+    food_ub: np.ndarray
+    supp_ub: np.ndarray
+    objective: str
+
+
+def prepare_inputs(
     table: FoodTable,
     supplements: FoodTable,
     profile: Profile,
     price_year: str | None = None,
     where: str = "profile",
-) -> Plan:
-    """The least-cost plan (or least `profile.objective`) meeting every target."""
+) -> PlanInputs:
+    """Validate the profile, pick the foods and supplements, and price them."""
     validate_profile(profile, where)
     targets = compile_targets(profile, where)
     prices = price_basis(price_year)
@@ -93,6 +107,20 @@ def solve_plan(
     lb, ub = food_bounds(foods, profile, where)
     supp_ub = supps["max_units_per_day"].fillna(1).to_numpy(float) if len(supps) else np.zeros(0)
     objective = "cost_usd" if profile.objective in ("price", "cost_usd") else profile.objective
+    return PlanInputs(targets, prices, foods, supps, lb, ub, supp_ub, objective)
+
+
+def solve_plan(
+    table: FoodTable,
+    supplements: FoodTable,
+    profile: Profile,
+    price_year: str | None = None,
+    where: str = "profile",
+) -> Plan:
+    """The least-cost plan (or least `profile.objective`) meeting every target."""
+    inp = prepare_inputs(table, supplements, profile, price_year, where)
+    targets, prices, foods, supps = inp.targets, inp.prices, inp.foods, inp.supps
+    lb, ub, supp_ub, objective = inp.food_lb, inp.food_ub, inp.supp_ub, inp.objective
     model = build_model(
         foods,
         supps,

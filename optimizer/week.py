@@ -30,10 +30,9 @@ import pulp
 from optimizer.errors import InfeasibleError, ProfileError, SolverError, did_you_mean
 from optimizer.foods import FoodTable
 from optimizer.model import affine, build_model, column
-from optimizer.plan import CLINICIAN_NOTE, DISCLAIMER, evaluate
-from optimizer.prices import PriceBasis, price_basis
-from optimizer.profile import Profile, compile_targets, validate_profile
-from optimizer.select import food_bounds, select_foods, select_supplements
+from optimizer.plan import CLINICIAN_NOTE, DISCLAIMER, evaluate, prepare_inputs
+from optimizer.prices import PriceBasis
+from optimizer.profile import Profile
 from optimizer.solve import SolveOutcome, run_highs, solve_few_integers
 from optimizer.targets import Quantity, Target
 
@@ -242,17 +241,10 @@ def solve_week(
     """The least-cost week that keeps every daily limit and the variety rules."""
     start = time.perf_counter()
     opts = (opts or WeekOptions()).validate()
-    validate_profile(profile, where)
-    targets = compile_targets(profile, where)
-    prices = price_basis(price_year)
-    foods = select_foods(table, profile, where).copy()
-    supps = select_supplements(supplements, profile, where).copy()
-    foods["cost_usd"] = foods["price"] * prices.food_factor
-    supp_factor = prices.supplement_factor if "price_date" in supps.columns else prices.food_factor
-    supps["cost_usd"] = supps["price"] * supp_factor
-    lb, ub = food_bounds(foods, profile, where)
-    supp_ub = supps["max_units_per_day"].fillna(1).to_numpy(float) if len(supps) else np.zeros(0)
-    objective = "cost_usd" if profile.objective in ("price", "cost_usd") else profile.objective
+    inp = prepare_inputs(table, supplements, profile, price_year, where)
+    targets, prices, foods, supps = inp.targets, inp.prices, inp.foods, inp.supps
+    ub, supp_ub, objective = inp.food_ub, inp.supp_ub, inp.objective
+    lb = inp.food_lb
     bound_targets = targets
     bmodel, bout = _bound_lp(foods, supps, bound_targets, lb, ub, supp_ub, opts, objective)
     if bout.status != "optimal":

@@ -10,28 +10,22 @@ import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from optimizer.model import build_model
-from optimizer.plan import solve_plan
-from optimizer.profile import Profile, compile_targets
-from optimizer.select import food_bounds, select_foods, select_supplements
+from optimizer.plan import prepare_inputs, solve_plan
+from optimizer.profile import Profile
 from optimizer.solve import run_highs, solve_few_integers
 from optimizer.targets import LifeStage
 
 
 def model_for(foods_t, supps_t, profile):
-    targets = compile_targets(profile)
-    foods = select_foods(foods_t, profile, "t").copy()
-    supps = select_supplements(supps_t, profile, "t").copy()
-    foods["cost_usd"] = foods["price"]
-    supps["cost_usd"] = supps["price"]
-    lb, ub = food_bounds(foods, profile, "t")
+    inp = prepare_inputs(foods_t, supps_t, profile)
     return build_model(
-        foods,
-        supps,
-        targets,
-        lb,
-        ub,
-        supps["max_units_per_day"].to_numpy(float),
-        objective="cost_usd",
+        inp.foods,
+        inp.supps,
+        inp.targets,
+        inp.food_lb,
+        inp.food_ub,
+        inp.supp_ub,
+        objective=inp.objective,
     )
 
 
