@@ -225,12 +225,7 @@ def make_plan(
                 "nutrient": t.name,
                 "unit": q.unit,
                 "amount": value,
-                "min": t.min,
-                "max": t.max,
-                "min_kind": t.min_kind,
-                "max_kind": t.max_kind,
-                "min_source": t.min_source,
-                "max_source": t.max_source,
+                **t.fields(),
                 "pct_of_target": 100 * value / ref if ref else math.nan,
                 "binding": ",".join(bind),
             }

@@ -132,19 +132,24 @@ def plan_to_dict(plan) -> dict[str, Any]:
     }
 
 
-def load_plan_json(text: str, where: str) -> dict[str, Any]:
-    """Read a saved plan, checking that it is one."""
+def load_saved(text: str, where: str, kind: str, version: int, what: str) -> dict[str, Any]:
+    """Read a saved plan or week, checking its format and version."""
     try:
         d = json.loads(text)
     except json.JSONDecodeError as err:
         raise OptimizerError(f"{where} line {err.lineno}: not valid JSON ({err.msg})") from err
-    if not isinstance(d, dict) or d.get("format") != "mealplan-plan":
-        raise OptimizerError(f'{where}: not a saved meal plan (no "format": "mealplan-plan")')
-    if d.get("format_version") != FORMAT_VERSION:
+    if not isinstance(d, dict) or d.get("format") != kind:
+        raise OptimizerError(f'{where}: not a saved {what} (no "format": "{kind}")')
+    if d.get("format_version") != version:
         raise OptimizerError(
-            f"{where}: plan format version {d.get('format_version')} is not {FORMAT_VERSION}"
+            f"{where}: {what} format version {d.get('format_version')} is not {version}"
         )
     return d
+
+
+def load_plan_json(text: str, where: str) -> dict[str, Any]:
+    """Read a saved daily plan."""
+    return load_saved(text, where, "mealplan-plan", FORMAT_VERSION, "meal plan")
 
 
 def render_json(d: dict[str, Any]) -> str:

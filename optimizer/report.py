@@ -191,12 +191,7 @@ def render_targets(prof, targets, fmt: str = "table") -> str:
             {
                 "nutrient": t.name,
                 "unit": unit,
-                "min": t.min,
-                "max": t.max,
-                "min_kind": t.min_kind,
-                "max_kind": t.max_kind,
-                "min_source": t.min_source,
-                "max_source": t.max_source,
+                **t.fields(),
             }
         )
     if fmt == "json":

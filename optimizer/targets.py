@@ -93,6 +93,17 @@ class Target:
     min_source: str = ""
     max_source: str = ""
 
+    def fields(self) -> dict[str, object]:
+        """The bounds with their kinds and sources, as output rows carry them."""
+        return {
+            "min": self.min,
+            "max": self.max,
+            "min_kind": self.min_kind,
+            "max_kind": self.max_kind,
+            "min_source": self.min_source,
+            "max_source": self.max_source,
+        }
+
     def check(self, where: str) -> None:
         for bound in (self.min, self.max):
             if bound is not None and (math.isnan(bound) or bound < 0):

@@ -891,13 +891,8 @@ class _WeekModel:
                     "nutrient": t.name,
                     "unit": q.unit,
                     "amount": value,
-                    "min": t.min,
+                    **t.fields(),
                     "daily_min": lo,
-                    "max": t.max,
-                    "min_kind": t.min_kind,
-                    "max_kind": t.max_kind,
-                    "min_source": t.min_source,
-                    "max_source": t.max_source,
                     "binding": ",".join(bind),
                 }
             )

@@ -13,8 +13,16 @@ from typing import Any
 
 import pandas as pd
 
-from optimizer.errors import OptimizerError
-from optimizer.render import _clean, _records, _table, label, num, profile_to_dict, usd
+from optimizer.render import (
+    _clean,
+    _records,
+    _table,
+    label,
+    load_saved,
+    num,
+    profile_to_dict,
+    usd,
+)
 
 WEEK_FORMAT = "mealplan-week"
 WEEK_FORMAT_VERSION = 1
@@ -98,17 +106,8 @@ def week_to_dict(week, bottle_sizes: dict[str, float]) -> dict[str, Any]:
 
 
 def load_week_json(text: str, where: str) -> dict[str, Any]:
-    try:
-        d = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise OptimizerError(f"{where} line {err.lineno}: not valid JSON ({err.msg})") from err
-    if not isinstance(d, dict) or d.get("format") != WEEK_FORMAT:
-        raise OptimizerError(f'{where}: not a saved week (no "format": "{WEEK_FORMAT}")')
-    if d.get("format_version") != WEEK_FORMAT_VERSION:
-        raise OptimizerError(
-            f"{where}: week format version {d.get('format_version')} is not {WEEK_FORMAT_VERSION}"
-        )
-    return d
+    """Read a saved week."""
+    return load_saved(text, where, WEEK_FORMAT, WEEK_FORMAT_VERSION, "week")
 
 
 def optimality_text(d: dict[str, Any]) -> str:
