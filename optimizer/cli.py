@@ -239,18 +239,19 @@ def targets(fmt: str, **kw) -> None:
 
 
 WEEK_FORMATS = ("table", "markdown", "html", "json", "csv")
-
-
-@cli.command()
-@profile_options
-@click.option(
+week_format_option = click.option(
     "--format",
     "fmt",
     type=click.Choice(WEEK_FORMATS),
     default="table",
     show_default=True,
-    help="Output format (html: one printable file with charts).",
+    help="Output format (html, for weeks: one printable file with charts).",
 )
+
+
+@cli.command()
+@profile_options
+@week_format_option
 @output_option
 @click.option("--days", type=click.IntRange(1, 14), help="Number of days (default 7).")
 @click.option("--slots", help="Meal slots, comma-separated (default breakfast,lunch,dinner,snack).")
@@ -363,14 +364,7 @@ def week(
 
 @cli.command()
 @click.argument("plan_file", type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(WEEK_FORMATS),
-    default="table",
-    show_default=True,
-    help="Output format (html: saved weeks only).",
-)
+@week_format_option
 def show(plan_file: Path, fmt: str) -> None:
     """Print a saved plan or week (JSON) again, exactly as it was first printed."""
     with user_errors():
