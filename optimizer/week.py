@@ -327,7 +327,12 @@ def week_options(profile: Profile, **cli: object) -> WeekOptions:
             known = dict(SLOT_SHARES)
             d["slot_shares"] = tuple((s, known.get(s, share)) for s in d["slots"])
     d.update({k: v for k, v in cli.items() if v is not None})
-    return WeekOptions(**d).validate()
+    try:
+        return WeekOptions(**d).validate()
+    except ProfileError as err:
+        src = profile.source_of("week")
+        where = f"{src} [week] or the command line" if src != "built-in default" else "week"
+        raise ProfileError(f"{where}: {err}") from None
 
 
 def _kept(previous: dict | None, opts: WeekOptions, foods: pd.DataFrame) -> dict:

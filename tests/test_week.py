@@ -189,6 +189,16 @@ def test_same_seed_same_week_and_pins(real_foods, real_supplements):
     assert oat["slot"].tolist() == ["breakfast"] and oat["servings"].sum() >= 1
 
 
+def test_week_settings_in_a_profile(runner, tmp_path):
+    p = tmp_path / "p.toml"
+    p.write_text("[week]\ndays = 0\n")
+    r = runner.invoke(cli, ["week", "--profile", str(p)])
+    assert r.exit_code == 1 and f"{p} [week]" in r.stderr and "days must be" in r.stderr
+    p.write_text("[week]\ndayz = 3\n")
+    r = runner.invoke(cli, ["week", "--profile", str(p)])
+    assert r.exit_code == 1 and "did you mean 'days'" in r.stderr
+
+
 @pytest.mark.parametrize(
     "args, text",
     [
