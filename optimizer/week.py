@@ -210,6 +210,7 @@ class WeekPlan:
     food_table: str
     food_table_version: str
     notes: list[str] = field(default_factory=list)
+    drivers: list = field(default_factory=list)  # Binding rows of the bound LP (per day)
 
 
 def _bound_lp(foods, supps, targets, lb, ub, supp_ub, opts: WeekOptions, objective: str):
@@ -257,6 +258,11 @@ def solve_week(
             diagnosis,
         )
     lower = bout.objective * opts.days
+    from optimizer.explain import bindings
+
+    b_amount = np.array([v.varValue or 0.0 for v in bmodel.amount])
+    b_units = np.array([v.varValue or 0.0 for v in bmodel.units])
+    drivers = bindings(bmodel, bound_targets, b_amount, b_units, bout.objective)
     keep = _kept(previous, opts, foods)
     cand = _candidates(bmodel, foods, opts, profile, keep)
     cfoods = foods.iloc[cand]
@@ -312,6 +318,7 @@ def solve_week(
         table.source,
         table.version,
         notes,
+        drivers,
     )
 
 
@@ -889,7 +896,7 @@ class _WeekModel:
             bind = [
                 b
                 for b, lim in (("min", lo), ("max", t.max))
-                if lim is not None and abs(value - lim) <= max(1e-4, 1e-6 * abs(lim))
+                if lim is not None and abs(value - lim) <= max(1e-4, 0.005 * abs(lim))
             ]
             out.append(
                 {

@@ -102,7 +102,32 @@ def week_to_dict(week, bottle_sizes: dict[str, float]) -> dict[str, Any]:
         "supplements": _records(week.supplements),
         "shopping_list": shopping_list(week.items, week.supplements, bottle_sizes),
         "notes": list(week.notes),
+        "drivers": [{k: _clean(v) for k, v in asdict(b).items()} for b in week.drivers],
     }
+
+
+def render_week_explanation(d: dict[str, Any]) -> list[str]:
+    """What drives the week's cost (the bound LP's shadow prices) and each day's limits."""
+    days = d["options"]["days"]
+    lines = ["What drives the cost (shadow prices of the bound LP, an estimate for the week):"]
+    if not d["drivers"]:
+        lines.append("  none: only the per-food caps bind")
+    for b in d["drivers"][:8]:
+        step = {"mg": 10.0, "kcal": 100.0}.get(b["unit"], 1.0)
+        amount = "1 percentage point" if b["unit"].startswith("%") else num(step, b["unit"])
+        per = abs(b["cost_per_unit_usd"]) * step
+        verb = "adds" if b["bound"] == "min" else "would save"
+        what = "each extra" if b["bound"] == "min" else "allowing"
+        more = "" if b["bound"] == "min" else " more"
+        lines.append(
+            f"  - {label(b['target'])} {b['bound']} {num(b['value'], b['unit'])} ({b['kind']}): "
+            f"{what} {amount}/day{more} {verb} about {usd(per)}/day ({usd(per * days)}/week)"
+        )
+    lines.append("Limits reached (within 0.5 %), by day:")
+    for day in d["days"]:
+        at = [f"{label(n['nutrient'])} {n['binding']}" for n in day["nutrients"] if n["binding"]]
+        lines.append(f"  Day {day['day']}: " + (", ".join(at) if at else "none"))
+    return lines
 
 
 def load_week_json(text: str, where: str) -> dict[str, Any]:
@@ -194,6 +219,7 @@ def render_week_table(d: dict[str, Any]) -> str:
         "dollars)."
     )
     lines += [optimality_text(d), ""]
+    lines += render_week_explanation(d) + [""]
     lines += render_shopping_text(d["shopping_list"])
     lines += ["", _targets_note(d)] + [f"Note: {n}" for n in d["notes"]]
     return "\n".join(lines) + "\n"
@@ -276,6 +302,10 @@ def render_week_markdown(d: dict[str, Any]) -> str:
         f"({usd(d['cost_usd_per_day_mean'])}/day)",
         "",
         optimality_text(d),
+        "",
+        "## Why it costs what it does",
+        "",
+        *[line.replace("  - ", "- ", 1) for line in render_week_explanation(d)],
         "",
         "## Shopping list",
         "",
@@ -482,6 +512,9 @@ def render_week_html(d: dict[str, Any]) -> str:
                 f"</td><td>{e(_status(n))}</td></tr>"
             )
         parts.append("</table></div>")
+    parts.append("<h2>Why it costs what it does</h2><ul>")
+    parts += [f"<li>{e(line.strip().lstrip('- '))}</li>" for line in render_week_explanation(d)]
+    parts.append("</ul>")
     parts.append(
         "<h2>Shopping list</h2><table><tr><th>Section</th><th>Item</th><th>Buy</th>"
         "<th>Household units</th><th>Cost</th></tr>"

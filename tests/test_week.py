@@ -116,6 +116,12 @@ def test_outputs_say_it_is_not_optimal_and_not_medical_advice(week_dict):
     text = render_week_table(week_dict)
     assert "Not proven optimal" in text and "lower bound" in text
     assert "not medical advice" in text and "Shopping list" in text
+    assert "What drives the cost" in text and "Limits reached" in text
+    assert week_dict["drivers"], "the bound LP has binding limits"
+    # the driver figures are the bound LP's shadow prices: positive for binding minimums
+    assert all(
+        b["cost_per_unit_usd"] >= -1e-12 for b in week_dict["drivers"] if b["bound"] == "min"
+    )
 
 
 class _Html(HTMLParser):
