@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 a problem the user can fix, 2 a malformed command line,
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Iterator
@@ -522,6 +523,9 @@ def main() -> None:  # pragma: no cover (exercised by the subprocess tests)
     for a command that has finished (its files are already written atomically), so
     the process ends with os._exit once stdout and stderr are flushed.
     """
+    # A short-lived process: the cyclic garbage collector only costs time here (PuLP
+    # makes tens of thousands of small objects); memory is returned when it exits.
+    gc.disable()
     try:
         cli(prog_name="mealplan")
         code = 0

@@ -88,6 +88,64 @@ class BulkHiGHS(pulp.HiGHS):
                 if cached is not None:
                     del lp.variables
 
+    else:
+
+        def buildSolverModel(self, lp):  # noqa: N802 (PuLP's name)
+            # PuLP 4 already hands the model over in bulk, but reading each row through
+            # LpConstraint.items() wraps every term in a new LpVariable (70 ms for our
+            # 60k terms). This reads the rows' (variable, coefficient) pairs from the core
+            # directly; anything unexpected falls back to PuLP's own method.
+            try:
+                rows = [(con, con._constr.items()) for con in lp.constraints()]
+                raw_ids = [[var.id() for var, _c in items] for _con, items in rows]
+            except AttributeError:
+                return super().buildSolverModel(lp)
+            if self.optionsDict.get("warmStart", False):
+                return super().buildSolverModel(lp)
+            inf = highspy.kHighsInf
+            variables = lp.exported_variables()
+            col = {v.id: j for j, v in enumerate(variables)}
+            n = len(variables)
+            cost = np.zeros(n)
+            for var, coef in lp.objective.items():
+                if var.id in col:
+                    cost[col[var.id]] = coef
+            lower = np.array([-inf if v.lowBound is None else v.lowBound for v in variables])
+            upper = np.array([inf if v.upBound is None else v.upBound for v in variables])
+            h = lp.solverModel
+            empty = np.zeros(0, dtype=np.int32)
+            h.addCols(n, cost, lower, upper, 0, empty, empty, np.zeros(0))
+            if self.mip:
+                ints = np.array(
+                    [j for j, v in enumerate(variables) if v.cat == pulp.LpInteger], dtype=np.int32
+                )
+                if len(ints):
+                    h.changeColsIntegrality(
+                        len(ints), ints, np.full(len(ints), highspy.HighsVarType.kInteger)
+                    )
+            if lp.sense == pulp.LpMaximize:
+                h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+            h.changeObjectiveOffset(lp.objective.constant)
+            starts, index, value, lo, hi = [], [], [], [], []
+            for (con, items), ids in zip(rows, raw_ids, strict=True):
+                starts.append(len(index))
+                for (_var, coef), vid in zip(items, ids, strict=True):
+                    if coef != 0:
+                        index.append(col[vid])
+                        value.append(coef)
+                lb, ub = con.getLb(), con.getUb()
+                lo.append(-inf if lb is None else lb)
+                hi.append(inf if ub is None else ub)
+            h.addRows(
+                len(lo),
+                np.array(lo, float),
+                np.array(hi, float),
+                len(index),
+                np.array(starts, np.int32),
+                np.array(index, np.int32),
+                np.array(value, float),
+            )
+
 
 @dataclass(frozen=True)
 class SolveOutcome:
