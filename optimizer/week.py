@@ -325,15 +325,16 @@ def solve_week(
 def week_options(profile: Profile, **cli: object) -> WeekOptions:
     """Defaults < the profile's [week] table < command-line values (None = not given)."""
     d = dict(profile.week)
-    if "slot_shares" in d:
-        d["slot_shares"] = tuple(d["slot_shares"])
+    d.update({k: v for k, v in cli.items() if v is not None})
     if "slots" in d:
         d["slots"] = tuple(d["slots"])
-        if "slot_shares" not in d:
-            share = 1.0 / len(d["slots"])
-            known = dict(SLOT_SHARES)
-            d["slot_shares"] = tuple((s, known.get(s, share)) for s in d["slots"])
-    d.update({k: v for k, v in cli.items() if v is not None})
+    if "slot_shares" in d:
+        d["slot_shares"] = tuple(d["slot_shares"])
+    elif "slots" in d:
+        # shares for the chosen slots: the default ones, scaled to add up to 1
+        known = dict(SLOT_SHARES)
+        raw = [known.get(s, 1.0 / len(d["slots"])) for s in d["slots"]]
+        d["slot_shares"] = tuple((s, r / sum(raw)) for s, r in zip(d["slots"], raw, strict=True))
     try:
         return WeekOptions(**d).validate()
     except ProfileError as err:

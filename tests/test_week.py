@@ -195,6 +195,22 @@ def test_same_seed_same_week_and_pins(real_foods, real_supplements):
     assert oat["slot"].tolist() == ["breakfast"] and oat["servings"].sum() >= 1
 
 
+def test_three_meals_and_weekly_average(real_foods, real_supplements):
+    from optimizer.week import week_options
+
+    opts = week_options(
+        Profile(), slots=("breakfast", "lunch", "dinner"), days=3, weekly_average=True
+    )
+    assert sum(share for _s, share in opts.slot_shares) == pytest.approx(1)
+    w = solve_week(real_foods, real_supplements, Profile(), opts)
+    assert set(w.items["slot"]) <= {"breakfast", "lunch", "dinner"}
+    for name in ("potassium_mg", "magnesium_mg", "calcium_mg", "fiber_g"):
+        vals = [day.set_index("nutrient").loc[name, "amount"] for day in w.days]
+        target = next(t.min for t in w.targets if t.name == name)
+        assert sum(vals) >= 3 * target - 1e-6  # met as a 3-day average
+        assert min(vals) >= 0.7 * target - 1e-6  # with the daily floor
+
+
 def test_week_settings_in_a_profile(runner, tmp_path):
     p = tmp_path / "p.toml"
     p.write_text("[week]\ndays = 0\n")
