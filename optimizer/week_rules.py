@@ -1,0 +1,215 @@
+"""The week's shape: meal slots, store sections, variety options, pins."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from optimizer.errors import ProfileError, did_you_mean
+from optimizer.profile import Profile
+
+SLOTS = ("breakfast", "lunch", "dinner", "snack")
+SLOT_SHARES = {"breakfast": 0.25, "lunch": 0.30, "dinner": 0.35, "snack": 0.10}
+USUAL_INTAKE = ("potassium_mg", "fiber_g", "magnesium_mg", "calcium_mg")  # AI / RDA
+
+# Where people eat a WWEIA category: first matching pattern wins (category name, case-
+# insensitive). Anything not listed may go in any slot. Overridable per profile.
+SLOT_RULES: list[tuple[str, tuple[str, ...]]] = [
+    (r"ready-to-eat cereal|oatmeal|grits|pancakes|bagels|egg/breakfast", ("breakfast",)),
+    (r"eggs and omelets|bacon|sausages", ("breakfast", "lunch", "dinner")),
+    (r"^yogurt|cottage", ("breakfast", "lunch", "snack")),
+    (r"juice|coffee|tea$", ("breakfast", "lunch", "snack")),
+    (
+        r"^(apples|bananas|grapes|peaches|strawberries|blueberries|citrus fruits|melons|"
+        r"dried fruits|other fruits|pears|pineapple|mango)",
+        ("breakfast", "lunch", "snack"),
+    ),
+    (
+        r"chips|popcorn|pretzels|crackers|saltine|cereal bars|nutrition bars|cookies|candy|"
+        r"nuts and seeds",
+        ("snack",),
+    ),
+    (r"cakes|doughnuts|ice cream|pudding|gelatins", ("snack", "dinner")),
+    (r"biscuits, muffins", ("breakfast", "snack")),
+    (
+        r"beef|ground beef|pork|lamb|liver|chicken|turkey|fish|shellfish|cold cuts|"
+        r"frankfurter|meat mixed|poultry mixed|seafood mixed|bean, pea|vegetable dishes|"
+        r"rice mixed|pasta mixed|macaroni|turnovers|fried rice|stir-fry|egg rolls|burritos|"
+        r"nachos|mexican|pizza|burgers|sandwiches|soups|^rice$|pasta, noodles|"
+        r"beans, peas|processed soy|potatoes|french fries|fried vegetables|coleslaw|"
+        r"tomatoes|carrots|red and orange|broccoli|spinach|lettuce|dark green|string beans|"
+        r"cabbage|onions|^corn$|starchy|other vegetables|vegetables on a sandwich|"
+        r"pasta sauces|dips, gravies",
+        ("lunch", "dinner"),
+    ),
+]
+
+# Store sections for the shopping list, by WWEIA category.
+SECTIONS: list[tuple[str, str]] = [
+    (r"milk|cheese|yogurt|cottage|cream|butter|margarine|eggs|ice cream", "Dairy and eggs"),
+    (
+        r"beef|pork|lamb|liver|chicken|turkey|fish|shellfish|cold cuts|bacon|frankfurter|"
+        r"sausages",
+        "Meat and seafood",
+    ),
+    (
+        r"apples|bananas|grapes|peaches|strawberries|berries|citrus|melons|pears|pineapple|"
+        r"mango|other fruits|tomatoes|carrots|red and orange|broccoli|spinach|lettuce|"
+        r"dark green|string beans|cabbage|onions|^corn$|starchy|other vegetables|"
+        r"white potatoes",
+        "Produce",
+    ),
+    (
+        r"bread|rolls|bagels|tortillas|biscuits|cereal|oatmeal|grits|rice|pasta|crackers|"
+        r"pancakes",
+        "Grains, bread and cereal",
+    ),
+    (r"juice|coffee|tea|soft drinks|water|drinks|milk substitutes|smoothies", "Beverages"),
+    (r"beans, peas|nuts and seeds|processed soy|dried fruits", "Beans, nuts and dried fruit"),
+    (r"oils|dressings|mayonnaise|condiments|sauces|sugars|jams|olives", "Pantry"),
+]
+
+
+def slots_for(category: str, slots: tuple[str, ...], rules=SLOT_RULES) -> tuple[str, ...]:
+    """The meal slots where a food of this WWEIA category may go."""
+    for pattern, allowed in rules:
+        if re.search(pattern, category or "", re.I):
+            out = tuple(s for s in slots if s in allowed)
+            return out or slots
+    return slots
+
+
+def section_for(category: str) -> str:
+    for pattern, name in SECTIONS:
+        if re.search(pattern, category or "", re.I):
+            return name
+    return "Other"
+
+
+@dataclass(frozen=True)
+class Pin:
+    """Fix a food on a day (0-based) and/or in a slot, in servings (None: at least one step)."""
+
+    food: str
+    day: int | None = None
+    slot: str | None = None
+    servings: float | None = None
+
+
+@dataclass(frozen=True)
+class WeekOptions:
+    """The week's shape and variety rules; every field is a user setting."""
+
+    days: int = 7
+    slots: tuple[str, ...] = SLOTS
+    slot_shares: tuple[tuple[str, float], ...] = tuple(SLOT_SHARES.items())
+    slot_tolerance: float = 0.10  # +/- share of the day's energy
+    step_servings: float = 0.5  # amounts in half servings
+    max_days_per_food: int = 3
+    max_per_category_per_day: int = 2
+    rotate_protein: bool = True  # a protein food is not eaten two days running
+    weekly_average: bool = False
+    daily_floor: float = 0.7
+    candidates_per_slot: int = 30
+    sources_per_target: int = 8
+    time_limit_s: float = 18.0  # a safety net: the work is fixed by the rounds and nodes
+    improve_rounds: int = 1  # pairs of days re-solved together after the construction
+    sub_nodes: int = 100  # branch-and-bound nodes per sub-problem (deterministic effort)
+    seed: int = 1
+    pins: tuple[Pin, ...] = ()
+    keep_days: tuple[int, ...] = ()  # 0-based days to keep from `previous`
+    slots_by_category: tuple[tuple[str, tuple[str, ...]], ...] = ()  # overrides, by name
+
+    def slot_rules(self) -> list[tuple[str, tuple[str, ...]]]:
+        own = [(re.escape(c), tuple(s)) for c, s in self.slots_by_category]
+        return own + SLOT_RULES
+
+    def validate(self) -> WeekOptions:
+        if not 1 <= self.days <= 14:
+            raise ProfileError("days must be between 1 and 14")
+        for s in self.slots:
+            if s not in dict(self.slot_shares):
+                raise ProfileError(
+                    f"slot '{s}' has no energy share{did_you_mean(s, dict(self.slot_shares))}"
+                )
+        total = sum(dict(self.slot_shares)[s] for s in self.slots)
+        if abs(total - 1) > 0.02:
+            raise ProfileError(f"the slots' energy shares add up to {total:.2f}, not 1")
+        for cat, slots in self.slots_by_category:
+            for s in slots:
+                if s not in self.slots:
+                    raise ProfileError(
+                        f"slots_by_category '{cat}': unknown slot '{s}'"
+                        f"{did_you_mean(s, self.slots)}"
+                    )
+        if self.step_servings not in (0.25, 0.5, 1.0):
+            raise ProfileError("step_servings must be 0.25, 0.5 or 1")
+        if self.max_days_per_food < 1 or self.max_per_category_per_day < 1:
+            raise ProfileError("max_days_per_food and max_per_category_per_day must be >= 1")
+        if not 0 <= self.daily_floor <= 1:
+            raise ProfileError("daily_floor must be between 0 and 1")
+        for d in self.keep_days:
+            if not 0 <= d < self.days:
+                raise ProfileError(f"--keep day {d + 1} is outside 1-{self.days}")
+        for p in self.pins:
+            if p.day is not None and not 0 <= p.day < self.days:
+                raise ProfileError(f"pin {p.food}: day {p.day + 1} is outside 1-{self.days}")
+            if p.slot is not None and p.slot not in self.slots:
+                raise ProfileError(
+                    f"pin {p.food}: unknown slot '{p.slot}'{did_you_mean(p.slot, self.slots)}"
+                )
+        return self
+
+
+def week_options(profile: Profile, **cli: object) -> WeekOptions:
+    """Defaults < the profile's [week] table < command-line values (None = not given)."""
+    d = dict(profile.week)
+    d.update({k: v for k, v in cli.items() if v is not None})
+    if "slots" in d:
+        d["slots"] = tuple(d["slots"])
+    if "slot_shares" in d:
+        d["slot_shares"] = tuple(d["slot_shares"])
+    elif "slots" in d:
+        # shares for the chosen slots: the default ones, scaled to add up to 1
+        known = dict(SLOT_SHARES)
+        for s in d["slots"]:
+            if s not in known:
+                raise ProfileError(
+                    f"slot '{s}' has no energy share{did_you_mean(s, known)} (name the "
+                    "standard slots, or give slot_shares in the profile's [week] table)"
+                )
+        raw = [known[s] for s in d["slots"]]
+        d["slot_shares"] = tuple((s, r / sum(raw)) for s, r in zip(d["slots"], raw, strict=True))
+    try:
+        return WeekOptions(**d).validate()
+    except ProfileError as err:
+        src = profile.source_of("week")
+        where = f"{src} [week] or the command line" if src != "built-in default" else "week"
+        raise ProfileError(f"{where}: {err}") from None
+
+
+def parse_days(text: str, days: int) -> tuple[int, ...]:
+    """'1-3,5' -> (0, 1, 2, 4)."""
+    out = set()
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        a, _, b = part.partition("-")
+        try:
+            lo, hi = int(a), int(b or a)
+        except ValueError:
+            raise ProfileError(f"'{text}' is not a list of days like 1-3,5") from None
+        if not (1 <= lo <= hi <= days):
+            raise ProfileError(f"days '{part}' are outside 1-{days}")
+        out.update(range(lo - 1, hi))
+    return tuple(sorted(out))
+
+
+def parse_pin(text: str, slots: tuple[str, ...]) -> Pin:
+    """'FOOD[@DAY][:SLOT][=SERVINGS]', e.g. 11100000@2:breakfast=1."""
+    m = re.fullmatch(r"\s*([^@:=\s]+)(?:@(\d+))?(?::([a-z_]+))?(?:=([0-9.]+))?\s*", text)
+    if not m:
+        raise ProfileError(f"--pin '{text}': expected FOOD[@DAY][:SLOT][=SERVINGS]")
+    food, day, slot, servings = m.groups()
+    return Pin(food, int(day) - 1 if day else None, slot, float(servings) if servings else None)

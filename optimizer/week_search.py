@@ -1,0 +1,265 @@
+"""Finding a good week: the bound LP, candidate pruning, day-by-day construction and re-solves."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+
+from optimizer.errors import ProfileError, did_you_mean
+from optimizer.model import build_model, column
+from optimizer.profile import Profile
+from optimizer.solve import run_highs, solve_few_integers
+from optimizer.week_model import WeekModel
+from optimizer.week_rules import WeekOptions, slots_for
+
+
+def bound_lp(foods, supps, targets, lb, ub, supp_ub, opts: WeekOptions, objective: str):
+    """Step 1: the daily LP with caps scaled by max_days/days; supplements continuous."""
+    share = min(1.0, opts.max_days_per_food / opts.days)
+    model = build_model(
+        foods,
+        supps,
+        targets,
+        lb * 0,
+        ub * share,
+        supp_ub * share,
+        objective=objective,
+        name="week_bound",
+    )
+    outcome = solve_few_integers(model.prob, [])  # integers relaxed: a valid bound
+    return model, outcome
+
+
+def kept_items(previous: dict | None, opts: WeekOptions, foods: pd.DataFrame) -> dict:
+    """Items of the kept days of a saved week, checked against the food table."""
+    if not opts.keep_days:
+        return {}
+    if previous is None:
+        raise ProfileError("--keep and --regenerate-day need the saved week (--from FILE)")
+    if previous.get("options", {}).get("days") != opts.days:
+        raise ProfileError("the saved week has a different number of days")
+    kept: dict = {"items": [], "supplements": []}
+    for it in previous["items"]:
+        if it["day"] - 1 in opts.keep_days:
+            if it["id"] not in foods.index:
+                raise ProfileError(
+                    f"kept day {it['day']}: food {it['id']} is no longer allowed by the profile"
+                )
+            kept["items"].append(it)
+    for it in previous["supplements"]:
+        if it["day"] - 1 in opts.keep_days:
+            kept["supplements"].append(it)
+    return kept
+
+
+def pick_candidates(
+    model, foods: pd.DataFrame, opts: WeekOptions, profile: Profile, keep: dict
+) -> np.ndarray:
+    """Step 2: per slot, the foods cheapest to bring in (LP reduced cost per step)."""
+    amount = np.array([v.varValue or 0.0 for v in model.amount])
+    dj = np.array([v.dj if v.dj is not None else 0.0 for v in model.amount])
+    step_units = foods["serving_units"].to_numpy(float) * opts.step_servings
+    score = np.maximum(dj, 0) * step_units
+    cats = foods["category"].astype(str).to_numpy()
+    chosen = set(np.flatnonzero(amount > 1e-9).tolist())
+    for slot in opts.slots:
+        allowed = np.array([slot in slots_for(c, opts.slots, opts.slot_rules()) for c in cats])
+        idx = np.flatnonzero(allowed)
+        order = idx[np.argsort(score[idx], kind="stable")]
+        chosen.update(order[: opts.candidates_per_slot].tolist())
+    # the cheapest sources of every column a minimum target needs, so each food group
+    # and nutrient has several foods to rotate through
+    price = column(foods, "cost_usd")
+    for col in _min_columns(model):
+        content = column(foods, col)
+        ok = np.flatnonzero(content > 0)
+        if len(ok):
+            per = price[ok] / content[ok]
+            chosen.update(ok[np.argsort(per, kind="stable")[: opts.sources_per_target]].tolist())
+    pos = {fid: i for i, fid in enumerate(foods.index)}
+    for p in opts.pins:
+        if p.food not in pos:
+            raise ProfileError(
+                f"pin: food '{p.food}' is not allowed by the profile or unknown"
+                f"{did_you_mean(p.food, foods.index.astype(str))}"
+            )
+        chosen.add(pos[p.food])
+    for lim in profile.food_limits:
+        if lim.food in pos:
+            chosen.add(pos[lim.food])
+    for it in keep.get("items", []):
+        chosen.add(pos[it["id"]])
+    return np.array(sorted(chosen))
+
+
+def _reoptimize(
+    ctx: dict, cur: dict, free: list[int], time_limit: float, allowed: np.ndarray | None = None
+) -> dict | None:
+    """Re-solve the days in `free` with every other assigned day of `cur` held fixed.
+
+    The variety rules of the whole week carry over: a food already eaten on k other days
+    may be eaten on at most N - k of the free days, and a protein food eaten on a day next
+    to a free day is not allowed on it.
+    """
+    from dataclasses import replace as dc_replace
+
+    foods, opts = ctx["foods"], ctx["opts"]
+    free_set = set(free)
+    other_days: dict[int, set[int]] = {}
+    for (i, d, _s), v in cur["n"].items():
+        if v > 0 and d not in free_set:
+            other_days.setdefault(i, set()).add(d)
+    used = np.array([len(other_days.get(i, ())) for i in range(len(foods))])
+    max_days = opts.max_days_per_food - used
+    ok = max_days >= 1
+    if allowed is not None:
+        ok &= allowed
+    idx = np.flatnonzero(ok)
+    local = {int(i): k for k, i in enumerate(idx)}
+    forbid = set()
+    if opts.rotate_protein:
+        for i, days in other_days.items():
+            if ctx["protein"][i] and i in local:
+                for fd_local, fd in enumerate(free):
+                    if fd - 1 in days or fd + 1 in days:
+                        forbid.add((local[i], fd_local))
+    adjacent = [
+        (a, b) for a in range(len(free)) for b in range(len(free)) if free[b] == free[a] + 1
+    ]
+    ids = set(foods.index[idx])
+    pins = tuple(
+        dc_replace(p, day=free.index(p.day) if p.day is not None else None)
+        for p in opts.pins
+        if (p.day is None or p.day in free_set) and p.food in ids
+    )
+    sub_opts = dc_replace(opts, days=len(free), pins=pins, keep_days=())
+    try:
+        m = WeekModel(
+            foods.iloc[idx],
+            ctx["supps"],
+            ctx["targets"],
+            sub_opts,
+            ctx["food_ub"][idx],
+            ctx["supp_ub"],
+            ctx["objective"],
+            {},
+            ctx["where"],
+            penalty=None if ctx["penalty"] is None else ctx["penalty"][idx],
+            max_days=max_days[idx],
+            forbid=forbid,
+            adjacent=adjacent,
+        )
+    except ProfileError:
+        return None
+    start = None
+    if all(any(k[1] == d for k in cur["n"]) for d in free):
+        start = m.start_values(
+            {
+                "n": {
+                    (local[i], free.index(d), s): v
+                    for (i, d, s), v in cur["n"].items()
+                    if d in free_set and i in local
+                },
+                "u": {(j, free.index(d)): v for (j, d), v in cur["u"].items() if d in free_set},
+            }
+        )
+    # A node limit, not a time limit, ends each sub-problem, so the same inputs and seed
+    # give the same week on any machine; the time limit is only a safety net.
+    out = run_highs(
+        m.prob,
+        time_limit=max(5.0, time_limit),
+        gap_rel=0.005,
+        presolve=True,
+        random_seed=opts.seed,
+        start=start,
+        options={
+            "mip_max_nodes": ctx.get("nodes", opts.sub_nodes),
+            "mip_heuristic_effort": ctx.get("heur", 0.05),
+        },
+    )
+    if not out.has_solution:
+        return None
+    new = {"n": {}, "u": {}}
+    for (k, d, s), v in m.n.items():
+        val = round(v.varValue or 0.0)
+        if val > 0:
+            new["n"][(int(idx[k]), free[d], s)] = val
+    for (j, d), v in m.u.items():
+        val = round(v.varValue or 0.0)
+        if val > 0:
+            new["u"][(j, free[d])] = val
+    return new
+
+
+def _replace_days(cur: dict, new: dict, free: list[int]) -> dict:
+    out = {
+        "n": {k: v for k, v in cur["n"].items() if k[1] not in free},
+        "u": {k: v for k, v in cur["u"].items() if k[1] not in free},
+    }
+    out["n"].update(new["n"])
+    out["u"].update(new["u"])
+    return out
+
+
+def _week_cost(ctx: dict, sol: dict) -> float:
+    cost_f = column(ctx["foods"], ctx["objective"]) * ctx["step"]
+    cost_s = column(ctx["supps"], ctx["objective"])
+    return float(
+        sum(cost_f[i] * v for (i, _d, _s), v in sol["n"].items())
+        + sum(cost_s[j] * v for (j, _d), v in sol["u"].items())
+    )
+
+
+def search_week(ctx: dict, keep: dict, deadline: float) -> dict | None:
+    """Day by day with scarcity rents, then large-neighbourhood search over day pairs."""
+    opts, foods = ctx["opts"], ctx["foods"]
+    pos = {fid: i for i, fid in enumerate(foods.index)}
+    spos = {sid: j for j, sid in enumerate(ctx["supps"].index)}
+    cur: dict = {"n": {}, "u": {}}
+    for it in keep.get("items", []):
+        cur["n"][(pos[it["id"]], it["day"] - 1, it["slot"])] = round(
+            it["servings"] / opts.step_servings
+        )
+    for it in keep.get("supplements", []):
+        if it["id"] in spos:
+            cur["u"][(spos[it["id"]], it["day"] - 1)] = it["units"]
+    free_days = [d for d in range(opts.days) if d not in opts.keep_days]
+    for n, d in enumerate(free_days):
+        budget = max(0.4, min(2.0, (deadline - time.perf_counter()) / (2 * (len(free_days) - n))))
+        new = _reoptimize(ctx, cur, [d], budget)
+        if new is None:
+            return None
+        cur = _replace_days(cur, new, [d])
+    ctx_true = dict(ctx, penalty=None)
+    cost = _week_cost(ctx, cur)
+    if len(free_days) < 2:
+        return cur
+    rng = np.random.default_rng(opts.seed)
+    pairs = [(a, b) for ai, a in enumerate(free_days) for b in free_days[ai + 1 :]]
+    order = rng.permutation(len(pairs))
+    # A fixed number of rounds (not "until the clock runs out") keeps the week the same
+    # for the same inputs and seed; the deadline only stops a slow machine early.
+    for k in range(min(opts.improve_rounds, len(pairs))):
+        if time.perf_counter() > deadline - 1.0:
+            ctx["stopped_early"] = True
+            break
+        free = list(pairs[order[k]])
+        new = _reoptimize(ctx_true, cur, free, max(1.0, deadline - time.perf_counter()))
+        if new is None:
+            continue
+        cand = _replace_days(cur, new, free)
+        c = _week_cost(ctx, cand)
+        if c < cost - 1e-9:
+            cur, cost = cand, c
+    return cur
+
+
+def _min_columns(model) -> list[str]:
+    cols = []
+    for spec in model.rows.values():
+        q = model.quantities[spec.target]
+        if spec.bound == "min" and q.denominator is None and not q.supplements_only:
+            cols.append(q.numerator)
+    return sorted(set(cols))
