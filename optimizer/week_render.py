@@ -15,6 +15,7 @@ import pandas as pd
 
 from optimizer.render import (
     _clean,
+    _kind_text,
     _records,
     _table,
     label,
@@ -508,7 +509,7 @@ def render_week_html(d: dict[str, Any]) -> str:
             parts.append(
                 f"<tr><td>{e(label(n['nutrient']))}</td>"
                 f'<td class="n">{e(num(n["amount"], n["unit"]))}</td>'
-                f"<td>{e(target)} ({e('/'.join(k for k in (n['min_kind'], n['max_kind']) if k))})"
+                f"<td>{e(target)} ({e(_kind_text(n))})"
                 f"</td><td>{e(_status(n))}</td></tr>"
             )
         parts.append("</table></div>")

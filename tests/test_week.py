@@ -161,6 +161,42 @@ def test_html_report_is_valid_and_matches_json(week_dict):
     assert "not medical advice" in text
 
 
+def test_html_report_opens_in_headless_chromium(week_dict, tmp_path):
+    import shutil
+    import subprocess
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    page = tmp_path / "week.html"
+    page.write_text(render_week_html(week_dict), encoding="utf-8")
+    shot = tmp_path / "week.png"
+    r = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=1200,1600",
+            f"--screenshot={shot}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "Uncaught" not in r.stderr
+
+
 def test_keep_days_are_byte_identical(runner, tmp_path, week_dict):
     saved = tmp_path / "week.json"
     saved.write_text(json.dumps(week_dict))
