@@ -176,4 +176,10 @@ def check_variety(week: WeekPlan) -> list[str]:
     for (d, c), n in per_cat.items():
         if n > o.max_per_category_per_day:
             bad.append(f"day {d}: {n} foods of {c}")
+    menus = {d: frozenset(g) for d, g in items.groupby("day")["id"]}
+    seen: dict[frozenset, int] = {}
+    for d, menu in sorted(menus.items()):
+        if menu in seen:
+            bad.append(f"day {d} eats the same foods as day {seen[menu]}")
+        seen.setdefault(menu, d)
     return bad

@@ -34,6 +34,7 @@ class WeekModel:
         max_days: np.ndarray | None = None,
         forbid: set | None = None,
         adjacent: list[tuple[int, int]] | None = None,
+        not_copies: list[list[int]] | None = None,
     ) -> None:
         from optimizer.model import resolve_quantities
 
@@ -152,6 +153,14 @@ class WeekModel:
                     q = self.quantities[t.name]
                     pairs = [(self._total(d, q.numerator, "all"), 1.0) for d in range(D)]
                     prob += affine(pairs) >= t.min * D, f"week_min_{_slug(t.name)}"
+        # each day differs from the given menus (food sets) in at least one food
+        for k, menu in enumerate(not_copies or []):
+            for d in range(D):
+                if all((i, d) in self.y for i in menu):
+                    prob += (
+                        affine([(self.y[(i, d)], 1.0) for i in menu]) <= len(menu) - 1,
+                        f"not_copy_{k}_{d}",
+                    )
         self._pins_and_keep(opts, keep, allowed)
 
     def _total(self, d: int, col: str, scope: str):

@@ -128,6 +128,14 @@ def _reoptimize(
     adjacent = [
         (a, b) for a in range(len(free)) for b in range(len(free)) if free[b] == free[a] + 1
     ]
+    # no free day may copy a fixed day: at least one of that day's foods must be left out
+    menus: dict[int, set[int]] = {}
+    for (i, d, _s), v in cur["n"].items():
+        if v > 0 and d not in free_set:
+            menus.setdefault(d, set()).add(i)
+    not_copies = [
+        [local[i] for i in menu] for menu in menus.values() if all(i in local for i in menu)
+    ]
     ids = set(foods.index[idx])
     pins = tuple(
         dc_replace(p, day=free.index(p.day) if p.day is not None else None)
@@ -150,6 +158,7 @@ def _reoptimize(
             max_days=max_days[idx],
             forbid=forbid,
             adjacent=adjacent,
+            not_copies=not_copies,
         )
     except ProfileError:
         return None
@@ -191,6 +200,16 @@ def _reoptimize(
         if val > 0:
             new["u"][(j, free[d])] = val
     return new
+
+
+def _has_copies(sol: dict) -> bool:
+    """True when two days eat exactly the same foods."""
+    menus: dict[int, set[int]] = {}
+    for (i, d, _s), v in sol["n"].items():
+        if v > 0:
+            menus.setdefault(d, set()).add(i)
+    sets = [frozenset(m) for m in menus.values()]
+    return len(set(sets)) < len(sets)
 
 
 def _replace_days(cur: dict, new: dict, free: list[int]) -> dict:
@@ -250,6 +269,8 @@ def search_week(ctx: dict, keep: dict, deadline: float) -> dict | None:
         if new is None:
             continue
         cand = _replace_days(cur, new, free)
+        if len(free) > 1 and _has_copies(cand):
+            continue
         c = _week_cost(ctx, cand)
         if c < cost - 1e-9:
             cur, cost = cand, c
