@@ -59,6 +59,7 @@ LABELS = {
     "legumes_vegetable_cup_eq": "Beans, peas, lentils",
     "added_sugars_tsp_eq": "Added sugars",
     "calcium_mg:magnesium_mg": "Calcium : magnesium",
+    "whole_grains_oz_eq:grains_oz_eq": "Whole grains : grains",
     "sodium_mg:potassium_mg": "Sodium : potassium",
 }
 

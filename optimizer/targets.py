@@ -242,6 +242,16 @@ def pattern_targets(kcal: float, age: float, vegetarian: bool = False) -> list[T
         if vegetarian and col == "protein_foods_oz_eq":
             col = "protein_foods_incl_legumes_oz_eq"  # beans count as protein here
         out.append(Target(col, min=float(row[key]), min_kind="DGA", min_source=src))
+    if age >= 2:
+        # "make at least half of grains whole grains", whatever the amount eaten
+        out.append(
+            Target(
+                "whole_grains_oz_eq:grains_oz_eq",
+                min=0.5,
+                min_kind="DGA",
+                min_source=f"{DGA_2020}: at least half of grains whole",
+            )
+        )
     return out
 
 

@@ -46,6 +46,9 @@ def value(name, totals, supp):
     if name in SHARES:
         col, factor = SHARES[name]
         return 100 * factor * totals[col] / totals["energy_kcal"]
+    if ":" in name:
+        num, den = name.split(":")
+        return totals[num] / totals[den]
     return totals[name]
 
 

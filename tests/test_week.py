@@ -51,6 +51,9 @@ def test_every_daily_limit_holds_every_day(week, raw_foods, raw_supplements):
             elif t.name in SHARES:
                 col, factor = SHARES[t.name]
                 v = 100 * factor * tot[col] / tot["energy_kcal"]
+            elif ":" in t.name:
+                num, den = t.name.split(":")
+                v = tot[num] / tot[den]
             else:
                 v = tot[t.name]
             if t.min is not None:
