@@ -21,55 +21,79 @@ TOL = 1e-6
 _PULP4 = hasattr(pulp.LpProblem, "exported_variables")
 
 
+def _hand_over(solver: pulp.HiGHS, lp: pulp.LpProblem, variables: list, objective, rows) -> None:
+    """Give HiGHS the whole model in one addCols and one addRows call.
+
+    `variables` are the columns in order, `objective` yields (column, coefficient) and
+    `rows` yields (constraint, columns, coefficients) in `lp.constraints()` order.
+    """
+    inf = highspy.kHighsInf
+    n = len(variables)
+    cost = np.zeros(n)
+    for j, coef in objective:
+        cost[j] = coef
+    lower = np.array([-inf if v.lowBound is None else v.lowBound for v in variables])
+    upper = np.array([inf if v.upBound is None else v.upBound for v in variables])
+    h = lp.solverModel
+    empty = np.zeros(0, dtype=np.int32)
+    h.addCols(n, cost, lower, upper, 0, empty, empty, np.zeros(0))
+    if solver.mip:
+        ints = np.array([j for j, v in enumerate(variables) if v.cat == pulp.LpInteger], np.int32)
+        if len(ints):
+            h.changeColsIntegrality(
+                len(ints), ints, np.full(len(ints), highspy.HighsVarType.kInteger)
+            )
+    if lp.sense == pulp.LpMaximize:
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    h.changeObjectiveOffset(float(lp.objective.constant))
+    counts, index, value, lo, hi = [], [], [], [], []
+    for con, cols, coefs in rows:
+        counts.append(len(cols))
+        index.extend(cols)
+        value.extend(coefs)
+        lb, ub = con.getLb(), con.getUb()
+        lo.append(-inf if lb is None else lb)
+        hi.append(inf if ub is None else ub)
+    index_a, value_a = np.array(index, np.int32), np.array(value, float)
+    row_of = np.repeat(np.arange(len(counts)), counts)
+    keep = value_a != 0
+    starts = np.searchsorted(row_of[keep], np.arange(len(counts))).astype(np.int32)
+    h.addRows(
+        len(lo),
+        np.array(lo, float),
+        np.array(hi, float),
+        int(keep.sum()),
+        starts,
+        index_a[keep],
+        value_a[keep],
+    )
+
+
+def _row(con, items: list, column_of) -> tuple:
+    """(constraint, columns, coefficients) from a row's (variable, coefficient) pairs."""
+    return con, [column_of(v) for v, _c in items], [c for _v, c in items]
+
+
 class BulkHiGHS(pulp.HiGHS):
-    """`pulp.HiGHS` with a one-call model hand-off under PuLP 3.3."""
+    """`pulp.HiGHS` with a one-call model hand-off that reads each row only once."""
 
     if not _PULP4:
 
         def buildSolverModel(self, lp):  # noqa: N802 (PuLP's name)
-            inf = highspy.kHighsInf
+            # PuLP 3.3 adds columns and rows one call at a time
             variables = lp.variables()  # PuLP 3 re-walks every row here: do it once
             self._variables = variables
             for i, var in enumerate(variables):
                 var.index = i
-            n = len(variables)
-            cost = np.zeros(n)
-            for var, coef in lp.objective.items():
-                cost[var.index] = coef
-            lower = np.array([-inf if v.lowBound is None else v.lowBound for v in variables])
-            upper = np.array([inf if v.upBound is None else v.upBound for v in variables])
-            h = lp.solverModel
-            empty = np.zeros(0, dtype=np.int32)
-            h.addCols(n, cost, lower, upper, 0, empty, empty, np.zeros(0))
-            if lp.sense == pulp.LpMaximize:
-                h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-            if self.mip:
-                ints = np.array(
-                    [v.index for v in variables if v.cat == pulp.LpInteger], dtype=np.int32
-                )
-                if len(ints):
-                    h.changeColsIntegrality(
-                        len(ints), ints, np.full(len(ints), highspy.HighsVarType.kInteger)
-                    )
-            starts, index, value, lo, hi = [], [], [], [], []
-            for i, con in enumerate(lp.constraints()):
+            constraints = lp.constraints()
+            for i, con in enumerate(constraints):
                 con.index = i
-                starts.append(len(index))
-                for var, coef in con.items():
-                    if coef != 0:
-                        index.append(var.index)
-                        value.append(coef)
-                lb, ub = con.getLb(), con.getUb()
-                lo.append(-inf if lb is None else lb)
-                hi.append(inf if ub is None else ub)
-            h.addRows(
-                len(lo),
-                np.array(lo, float),
-                np.array(hi, float),
-                len(index),
-                np.array(starts, np.int32),
-                np.array(index, np.int32),
-                np.array(value, float),
+            _hand_over(
+                self,
+                lp,
+                variables,
+                ((var.index, coef) for var, coef in lp.objective.items()),
+                (_row(con, con.items(), lambda v: v.index) for con in constraints),
             )
 
         def findSolutionValues(self, lp):  # noqa: N802 (PuLP's name)
@@ -95,56 +119,19 @@ class BulkHiGHS(pulp.HiGHS):
             # LpConstraint.items() wraps every term in a new LpVariable (70 ms for our
             # 60k terms). This reads the rows' (variable, coefficient) pairs from the core
             # directly; anything unexpected falls back to PuLP's own method.
-            try:
-                rows = [(con, con._constr.items()) for con in lp.constraints()]
-                raw_ids = [[var.id() for var, _c in items] for _con, items in rows]
-            except AttributeError:
-                return super().buildSolverModel(lp)
             if self.optionsDict.get("warmStart", False):
                 return super().buildSolverModel(lp)
-            inf = highspy.kHighsInf
             variables = lp.exported_variables()
             col = {v.id: j for j, v in enumerate(variables)}
-            n = len(variables)
-            cost = np.zeros(n)
-            for var, coef in lp.objective.items():
-                if var.id in col:
-                    cost[col[var.id]] = coef
-            lower = np.array([-inf if v.lowBound is None else v.lowBound for v in variables])
-            upper = np.array([inf if v.upBound is None else v.upBound for v in variables])
-            h = lp.solverModel
-            empty = np.zeros(0, dtype=np.int32)
-            h.addCols(n, cost, lower, upper, 0, empty, empty, np.zeros(0))
-            if self.mip:
-                ints = np.array(
-                    [j for j, v in enumerate(variables) if v.cat == pulp.LpInteger], dtype=np.int32
-                )
-                if len(ints):
-                    h.changeColsIntegrality(
-                        len(ints), ints, np.full(len(ints), highspy.HighsVarType.kInteger)
-                    )
-            if lp.sense == pulp.LpMaximize:
-                h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-            h.changeObjectiveOffset(lp.objective.constant)
-            starts, index, value, lo, hi = [], [], [], [], []
-            for (con, items), ids in zip(rows, raw_ids, strict=True):
-                starts.append(len(index))
-                for (_var, coef), vid in zip(items, ids, strict=True):
-                    if coef != 0:
-                        index.append(col[vid])
-                        value.append(coef)
-                lb, ub = con.getLb(), con.getUb()
-                lo.append(-inf if lb is None else lb)
-                hi.append(inf if ub is None else ub)
-            h.addRows(
-                len(lo),
-                np.array(lo, float),
-                np.array(hi, float),
-                len(index),
-                np.array(starts, np.int32),
-                np.array(index, np.int32),
-                np.array(value, float),
-            )
+            try:
+                rows = [
+                    _row(con, con._constr.items(), lambda v: col[v.id()])
+                    for con in lp.constraints()
+                ]
+            except AttributeError:
+                return super().buildSolverModel(lp)
+            objective = [(col[v.id], c) for v, c in lp.objective.items() if v.id in col]
+            _hand_over(self, lp, variables, objective, rows)
 
 
 @dataclass(frozen=True)

@@ -83,8 +83,10 @@ def test_bulk_handoff_matches_stock_pulp_highs():
         prob = pulp.LpProblem("t", pulp.LpMinimize)
         x = prob.add_variable_dict("x", list(range(6)), lowBound=0, upBound=10)
         n = prob.add_variable_dict("n", list(range(2)), lowBound=0, upBound=4, cat=pulp.LpInteger)
-        prob += pulp.lpSum(rng.uniform(1, 5) * x[i] for i in range(6)) + pulp.lpSum(
-            rng.uniform(1, 5) * n[i] for i in range(2)
+        prob += (
+            pulp.lpSum(rng.uniform(1, 5) * x[i] for i in range(6))
+            + pulp.lpSum(rng.uniform(1, 5) * n[i] for i in range(2))
+            + 2.5  # a constant term must reach HiGHS too
         )
         for k in range(3):
             prob += (
