@@ -159,14 +159,19 @@ def emit(text: str, output: Path | None) -> None:
     click.echo(f"Wrote {output}", err=True)
 
 
-format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+def formats(choices: tuple[str, ...], help_text: str = "Output format."):
+    """The --format option with these choices."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default="table",
+        show_default=True,
+        help=help_text,
+    )
+
+
+format_option = formats(FORMATS)
 output_option = click.option(
     "--output",
     type=click.Path(path_type=Path),
@@ -240,13 +245,8 @@ def targets(fmt: str, **kw) -> None:
 
 
 WEEK_FORMATS = ("table", "markdown", "html", "json", "csv")
-week_format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(WEEK_FORMATS),
-    default="table",
-    show_default=True,
-    help="Output format (html, for weeks: one printable file with charts).",
+week_format_option = formats(
+    WEEK_FORMATS, "Output format (html, for weeks: one printable file with charts)."
 )
 
 

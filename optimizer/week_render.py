@@ -178,6 +178,24 @@ def _day_nutrients(day: dict[str, Any]) -> str:
     return "; ".join(p for p in parts if p)
 
 
+DAY_HEADERS = ["Meal", "Food", "Amount", "Weight", "Cost"]
+
+
+def _day_rows(d: dict[str, Any], day: int) -> list[list[str]]:
+    """One day's foods and supplements as text cells: meal, food, amount, weight, cost."""
+    rows = [
+        [it["slot"], it["name"], _amount(it), num(it["grams"], "g"), usd(it["cost_usd"])]
+        for it in d["items"]
+        if it["day"] == day
+    ]
+    rows += [
+        ["supplement", s["name"], f"{s['units']:.0f} {s['unit_label']}", "", usd(s["cost_usd"])]
+        for s in d["supplements"]
+        if s["day"] == day
+    ]
+    return rows
+
+
 def render_week_table(d: dict[str, Any]) -> str:
     o = d["options"]
     lines = [
@@ -187,32 +205,9 @@ def render_week_table(d: dict[str, Any]) -> str:
         "",
     ]
     for day in d["days"]:
-        items = [it for it in d["items"] if it["day"] == day["day"]]
         lines.append(f"Day {day['day']}  ({usd(day['cost_usd'])})")
-        rows = [
-            [
-                it["slot"],
-                it["name"][:46],
-                _amount(it)[:40],
-                num(it["grams"], "g"),
-                usd(it["cost_usd"]),
-            ]
-            for it in items
-        ]
-        rows += [
-            [
-                "supplement",
-                s["name"][:46],
-                f"{s['units']:.0f} {s['unit_label']}",
-                "",
-                usd(s["cost_usd"]),
-            ]
-            for s in d["supplements"]
-            if s["day"] == day["day"]
-        ]
-        lines += [
-            "  " + x for x in _table(["Meal", "Food", "Amount", "Weight", "Cost"], rows, {3, 4})
-        ]
+        rows = [[m, f[:46], a[:40], w, c] for m, f, a, w, c in _day_rows(d, day["day"])]
+        lines += ["  " + x for x in _table(DAY_HEADERS, rows, {3, 4})]
         lines += [f"  Nutrients (% of target): {_day_nutrients(day)}", ""]
     lines.append(
         f"Total: {usd(d['cost_usd_per_week'])} for {o['days']} days "
@@ -285,18 +280,7 @@ def render_week_markdown(d: dict[str, Any]) -> str:
             "| Meal | Food | Amount | Weight | Cost |",
             "|---|---|---|--:|--:|",
         ]
-        out += [
-            f"| {it['slot']} | {it['name']} | {_amount(it)} | {num(it['grams'], 'g')} | "
-            f"{usd(it['cost_usd'])} |"
-            for it in d["items"]
-            if it["day"] == day["day"]
-        ]
-        out += [
-            f"| supplement | {s['name']} | {s['units']:.0f} {s['unit_label']} | | "
-            f"{usd(s['cost_usd'])} |"
-            for s in d["supplements"]
-            if s["day"] == day["day"]
-        ]
+        out += ["| " + " | ".join(row) + " |" for row in _day_rows(d, day["day"])]
         out += ["", f"Nutrients (% of target): {_day_nutrients(day)}", ""]
     out += [
         f"**Total: {usd(d['cost_usd_per_week'])} for {o['days']} days** "
@@ -478,20 +462,11 @@ def render_week_html(d: dict[str, Any]) -> str:
         parts.append(
             "<table><tr><th>Meal</th><th>Food</th><th>Amount</th><th>Weight</th><th>Cost</th></tr>"
         )
-        for it in d["items"]:
-            if it["day"] == day["day"]:
-                parts.append(
-                    f"<tr><td>{e(it['slot'])}</td><td>{e(it['name'])}</td>"
-                    f'<td>{e(_amount(it))}</td><td class="n">{num(it["grams"], "g")}</td>'
-                    f'<td class="n">{usd(it["cost_usd"])}</td></tr>'
-                )
-        for s in d["supplements"]:
-            if s["day"] == day["day"]:
-                parts.append(
-                    f"<tr><td>supplement</td><td>{e(s['name'])}</td>"
-                    f"<td>{s['units']:.0f} {e(s['unit_label'])}</td><td></td>"
-                    f'<td class="n">{usd(s["cost_usd"])}</td></tr>'
-                )
+        for row in _day_rows(d, day["day"]):
+            cells = [f"<td>{e(c)}</td>" for c in row[:3]] + [
+                f'<td class="n">{e(c)}</td>' for c in row[3:]
+            ]
+            parts.append("<tr>" + "".join(cells) + "</tr>")
         parts.append("</table>")
         parts.append(
             "<table><tr><th>Nutrient</th><th>Amount</th><th>Target</th><th>Status</th></tr>"
