@@ -1,20 +1,26 @@
 """Weekly plans: days, meal slots, half servings, variety rules, keep and pin.
 
-The weekly MILP is kept small and tight so HiGHS proves a small gap quickly:
+How a week is found, and what is proven about it:
 
 1. A valid lower bound for the whole food table comes first. Averaging any feasible week
-   over its days gives one day that meets every daily limit (they are linear) and uses
-   each food at most `max_days_per_food / days` of its daily cap. So 7 x (the daily LP
-   with every cap scaled by max_days/7, supplements continuous) is a proven lower bound
-   on the weekly cost. It costs one daily LP.
+   over its days gives one day that meets every daily limit and slot share (they are
+   linear), uses each food at most `max_days_per_food / days` of its daily cap, and keeps
+   the category limit on the averaged use binaries. So 7 x that day's LP (integers
+   relaxed, each use binary capped at max_days/7) is a proven lower bound on the weekly
+   cost (`slot_bound`, ~0.3 s); the plain daily LP with caps scaled by max_days/7
+   (`bound_lp`, ~50 ms) is a weaker one whose duals explain the cost. `week_bound` has a
+   much stronger, much slower Lagrangian bound, used by the benchmark.
 2. Candidate pruning from that LP's reduced costs: per meal slot, the foods that are
    cheapest to bring into the plan, plus every food the LP uses and every pinned food.
-3. The MILP on those candidates: integer half servings per food, day and slot; one
-   binary per food and day linked with its own daily cap (the tightest big-M); at most
-   N days per food, K foods per WWEIA category per day, protein foods not on two days
-   running; each slot's share of the day's energy; every daily limit on every day.
-4. HiGHS with a time limit and a relative gap; the plan is re-checked independently
-   and reported with its gap to the bound of step 1, never as optimal when it is not.
+3. Day by day on those candidates, the cheapest day the variety rules still allow: a small
+   MILP (`WeekModel`) with integer half servings per food and slot, one binary per food
+   and day linked with its own daily cap (the tightest big-M), at most N days per food,
+   K foods per WWEIA category per day, protein foods not on two days running, each
+   slot's share of the day's energy, every daily limit. Each is ended by a node limit, so
+   the same inputs and seed give the same week; `improve_rounds` re-solves pairs of days.
+4. The week is checked as one model with every amount fixed and re-checked day by day
+   from the table, then reported with its gap to the bound of step 1: a heuristic week,
+   never presented as optimal.
 """
 
 from __future__ import annotations
@@ -46,7 +52,7 @@ from optimizer.week_rules import (  # noqa: F401 (the week API in one place)
     slots_for,
     week_options,
 )
-from optimizer.week_search import bound_lp, kept_items, pick_candidates, search_week
+from optimizer.week_search import bound_lp, kept_items, pick_candidates, search_week, slot_bound
 
 
 @dataclass
@@ -101,12 +107,15 @@ def solve_week(
             diagnosis,
         )
     lower = bout.objective * opts.days
+    tighter = slot_bound(foods, supps, targets, ub, supp_ub, opts, objective, where)
+    if tighter is not None:
+        lower = max(lower, tighter)
     from optimizer.explain import bindings
 
     b_amount = np.array([v.varValue or 0.0 for v in bmodel.amount])
     b_units = np.array([v.varValue or 0.0 for v in bmodel.units])
     drivers = bindings(bmodel, bound_targets, b_amount, b_units, bout.objective)
-    keep = kept_items(previous, opts, foods)
+    keep = kept_items(previous, opts, foods, table.version, prices.year)
     cand = pick_candidates(bmodel, foods, opts, profile, keep)
     cfoods = foods.iloc[cand]
     deadline = start + opts.time_limit_s

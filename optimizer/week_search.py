@@ -32,14 +32,64 @@ def bound_lp(foods, supps, targets, lb, ub, supp_ub, opts: WeekOptions, objectiv
     return model, outcome
 
 
-def kept_items(previous: dict | None, opts: WeekOptions, foods: pd.DataFrame) -> dict:
-    """Items of the kept days of a saved week, checked against the food table."""
+def slot_bound(
+    foods, supps, targets, ub, supp_ub, opts: WeekOptions, objective: str, where: str
+) -> float | None:
+    """A tighter proven bound: the averaged day of the week model, as an LP.
+
+    Averaging a valid week over its days gives a day that keeps every daily row (they are
+    linear, slot energy shares included: each is homogeneous in the day's foods), uses
+    each food at most max_days/days of a day (its use binary averages to at most that),
+    and keeps the category limit on the averaged use binaries. So `days` x this LP, with
+    integers relaxed and each use binary capped at max_days/days, is a lower bound on any
+    week from these foods. Pins and kept days are left out (fewer rows: still a bound).
+    """
+    from dataclasses import replace as dc_replace
+
+    from optimizer.week_model import WeekModel
+
+    day = dc_replace(opts, days=1, pins=(), keep_days=())
+    try:
+        m = WeekModel(foods, supps, targets, day, ub, supp_ub, objective, {}, where)
+    except ProfileError:
+        return None
+    share = min(1.0, opts.max_days_per_food / opts.days)
+    for v in m.y.values():
+        v.upBound = share
+    out = run_highs(m.prob, mip=False, presolve=True)
+    return out.objective * opts.days if out.status == "optimal" else None
+
+
+def kept_items(
+    previous: dict | None,
+    opts: WeekOptions,
+    foods: pd.DataFrame,
+    table_version: str | None = None,
+    price_year: str | None = None,
+) -> dict:
+    """Items of the kept days of a saved week, checked against the food table.
+
+    Kept days must come out byte-identical, so the saved week must have been made from
+    the same food table (its version, a hash of the file) and the same price year.
+    """
     if not opts.keep_days:
         return {}
     if previous is None:
         raise ProfileError("--keep and --regenerate-day need the saved week (--from FILE)")
     if previous.get("options", {}).get("days") != opts.days:
         raise ProfileError("the saved week has a different number of days")
+    inputs = previous.get("inputs", {})
+    saved = inputs.get("food_table_version")
+    if table_version is not None and saved != table_version:
+        raise ProfileError(
+            f"the saved week was made from food table version {saved}, this one is "
+            f"{table_version}: its days cannot be kept as they were; plan the whole week again"
+        )
+    if price_year is not None and str(inputs.get("price_year")) != str(price_year):
+        raise ProfileError(
+            f"the saved week is priced in {inputs.get('price_year')} dollars, not "
+            f"{price_year}: use the same --price-year to keep its days"
+        )
     kept: dict = {"items": [], "supplements": []}
     for it in previous["items"]:
         if it["day"] - 1 in opts.keep_days:

@@ -217,6 +217,27 @@ def test_keep_days_are_byte_identical(runner, tmp_path, week_dict):
     assert new["solver"]["gap_to_bound"] >= 0
 
 
+@pytest.mark.parametrize(
+    "change, args, text",
+    [
+        ({"food_table_version": "0123456789ab"}, [], "made from food table version"),
+        ({}, ["--price-year", "2024"], "priced in 2017-18 dollars"),
+    ],
+)
+def test_keep_needs_the_same_table_and_prices(runner, tmp_path, week_dict, change, args, text):
+    saved = tmp_path / "week.json"
+    old = json.loads(json.dumps(week_dict))
+    old["inputs"].update(change)
+    saved.write_text(json.dumps(old))
+    out = tmp_path / "new.json"
+    r = runner.invoke(
+        cli, ["week", "--from", str(saved), "--keep", "1-3", "--output", str(out), *args]
+    )
+    assert r.exit_code == 1, r.output
+    assert text in r.stderr and "Traceback" not in r.output + r.stderr
+    assert not out.exists()
+
+
 def _day_block(text: str, d: int) -> str:
     start = text.index(f"Day {d}  (")
     end = text.index("\n\n", start)
