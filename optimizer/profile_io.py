@@ -250,6 +250,7 @@ WEEK_KEYS = {
     "daily_floor": float,
     "slots_by_category": dict,
     "time_limit_s": float,
+    "improve_rounds": int,
     "seed": int,
 }
 
@@ -416,5 +417,6 @@ max_per_category_per_day = 2
 rotate_protein = true       # a protein food is not eaten two days running
 weekly_average = false      # K, fiber, Mg, Ca met as a weekly average ...
 daily_floor = 0.7           # ... with at least this share every day
+improve_rounds = 0          # pairs of days re-solved after the day-by-day search, ~3 s each
 # slots_by_category = { "Nuts and seeds" = ["breakfast", "snack"] }
 """
