@@ -3,8 +3,11 @@
 Default profile, full table: time to the returned week, its cost, the proven lower bound
 for any week from the whole table, and the gap between them. With --granularity it also
 measures what half servings alone cost on one day (full-table MILP, HiGHS to optimality).
+With --lagrangian MINUTES it also runs the slow Lagrangian bound (optimizer/week_bound.py)
+for that long: how far the LP bound itself is from any week, so how far from 1 % a week
+can ever be shown to be with it.
 
-Run: .venv/bin/python bench/bench_week.py [--granularity]
+Run: .venv/bin/python bench/bench_week.py [--granularity] [--lagrangian 15]
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from optimizer.plan import prepare_inputs
 from optimizer.profile import Profile
 from optimizer.solve import run_highs, solve_few_integers
 from optimizer.week import WeekOptions, check_variety, solve_week
+from optimizer.week_bound import lagrangian_bound
 
 
 def granularity() -> None:
@@ -57,6 +61,7 @@ def granularity() -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--granularity", action="store_true")
+    ap.add_argument("--lagrangian", type=float, metavar="MINUTES")
     args = ap.parse_args()
     foods, supps = load_foods(foods_csv()), load_supplements(supplements_csv())
     t = time.perf_counter()
@@ -72,6 +77,35 @@ def main() -> None:
     print(f"variety violations:                 {len(check_variety(week))}")
     if args.granularity:
         granularity()
+    if args.lagrangian:
+        lagrangian(week, args.lagrangian)
+
+
+def lagrangian(week, minutes: float) -> None:
+    inp = prepare_inputs(load_foods(foods_csv()), load_supplements(supplements_csv()), Profile())
+    lag = lagrangian_bound(
+        inp.foods,
+        inp.supps,
+        inp.targets,
+        inp.food_ub,
+        inp.supp_ub,
+        week.options,
+        inp.objective,
+        time_limit_s=60 * minutes,
+    )
+    if lag is None:
+        print("Lagrangian bound: not available for these options")
+        return
+    best = lag.bound_usd
+    print(
+        f"Lagrangian bound (proven, {lag.seconds:.0f} s, {lag.iterations} day MILPs): "
+        f"${best:.2f}  (master LP ${lag.master_usd:.2f})"
+    )
+    print(
+        f"  the week's gap to it:             {100 * (week.cost_usd - best) / week.cost_usd:.1f} %"
+    )
+    below = 100 * (best - week.lower_bound_usd) / best
+    print(f"  LP bound below every week by at least {below:.1f} %")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,59 @@
+"""Lower bounds for the week on a tiny table whose optimum is known by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from optimizer.plan import prepare_inputs
+from optimizer.profile import Profile
+from optimizer.targets import Target
+from optimizer.week import WeekOptions, solve_week
+from optimizer.week_bound import lagrangian_bound
+from optimizer.week_search import slot_bound
+from tests.conftest import no_supplements, table
+
+# Two foods, each 100 mg Mg per 100 g serving; A costs $0.10 a serving, B $0.30.
+# Two days, each food on at most one day, whole servings, one meal: the best week is
+# A one day and B the other, $0.40. The LP bound lets each day use half of A's cap
+# (y <= 1/2), so it sees A alone, 2 x $0.10 = $0.20. The Lagrangian bound with a price
+# of $0.20 on a day of A: 2 x min(0.10 + 0.20, 0.30) - 0.20 = $0.40, the optimum.
+FOODS = [
+    {"id": "a", "name": "A", "price_per_100g": 0.10, "magnesium_mg": 100, "serving_g": 100},
+    {"id": "b", "name": "B", "price_per_100g": 0.30, "magnesium_mg": 100, "serving_g": 100},
+]
+PROFILE = Profile(
+    name="bare", dri_defaults=False, max_servings_per_food=4, max_grams_per_food=10_000
+).with_changes("test", targets=[Target("magnesium_mg", min=100, min_kind="RDA")])
+OPTS = WeekOptions(
+    days=2,
+    slots=("all",),
+    slot_shares=(("all", 1.0),),
+    step_servings=1.0,
+    max_days_per_food=1,
+    rotate_protein=False,
+)
+
+
+def _inputs():
+    return prepare_inputs(table(FOODS), no_supplements(), PROFILE)
+
+
+def test_bounds_below_the_hand_checked_optimum():
+    inp = _inputs()
+    args = (inp.foods, inp.supps, inp.targets, inp.food_ub, inp.supp_ub, OPTS, inp.objective)
+    assert slot_bound(*args, "test") == pytest.approx(0.20, abs=1e-6)
+    lag = lagrangian_bound(*args, time_limit_s=30)
+    assert lag is not None
+    assert lag.bound_usd == pytest.approx(0.40, abs=1e-6)
+    assert lag.bound_usd <= lag.master_usd + 1e-6
+    week = solve_week(table(FOODS), no_supplements(), PROFILE, OPTS)
+    assert week.cost_usd == pytest.approx(0.40, abs=1e-9)
+    assert week.lower_bound_usd == pytest.approx(0.20, abs=1e-6)
+    assert sorted(week.items["id"]) == ["a", "b"]
+
+
+def test_lagrangian_bound_is_not_for_weekly_averages():
+    inp = _inputs()
+    opts = WeekOptions(**{**OPTS.__dict__, "weekly_average": True})
+    args = (inp.foods, inp.supps, inp.targets, inp.food_ub, inp.supp_ub, opts, inp.objective)
+    assert lagrangian_bound(*args, time_limit_s=5) is None
