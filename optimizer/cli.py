@@ -264,6 +264,12 @@ week_format_option = formats(
 )
 @click.option("--max-days-per-food", type=click.IntRange(1, 14), help="Default 3.")
 @click.option(
+    "--variety-by",
+    type=click.Choice(["name", "code"]),
+    help="What counts as one food for the variety rules: its name before the first comma "
+    "('Banana, raw' and 'Banana, fried' are one; the default) or each food code.",
+)
+@click.option(
     "--max-per-category",
     "max_per_category_per_day",
     type=click.IntRange(1, 20),
@@ -328,6 +334,7 @@ def week(
             for k in (
                 "days",
                 "max_days_per_food",
+                "variety_by",
                 "max_per_category_per_day",
                 "weekly_average",
                 "daily_floor",

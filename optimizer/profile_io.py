@@ -244,6 +244,7 @@ WEEK_KEYS = {
     "slot_tolerance": float,
     "step_servings": float,
     "max_days_per_food": int,
+    "variety_by": str,
     "max_per_category_per_day": int,
     "rotate_protein": bool,
     "weekly_average": bool,
@@ -271,6 +272,9 @@ def parse_week(d: dict, source: str) -> tuple[tuple[str, object], ...]:
             v = _number(v, w)
         elif kind is list:
             v = _strings(v, w)
+        elif kind is str:
+            if not isinstance(v, str):
+                raise ProfileError(f"{w} must be a string, not {v!r}")
         elif k == "slot_shares":
             if not isinstance(v, dict):
                 raise ProfileError(f"{w} must be a table like {{ breakfast = 0.25 }}")
@@ -413,6 +417,7 @@ slot_shares = { breakfast = 0.25, lunch = 0.30, dinner = 0.35, snack = 0.10 }
 slot_tolerance = 0.10       # +/- share of the day's energy per meal
 step_servings = 0.5         # amounts in half servings (1 = whole servings)
 max_days_per_food = 3
+variety_by = "name"         # "Banana, raw" and "Banana, fried" are one food ("code": two)
 max_per_category_per_day = 2
 rotate_protein = true       # a protein food is not eaten two days running
 weekly_average = false      # K, fiber, Mg, Ca met as a weekly average ...

@@ -50,6 +50,8 @@ from optimizer.week_rules import (  # noqa: F401 (the week API in one place)
     parse_pin,
     section_for,
     slots_for,
+    variety_groups,
+    variety_key,
     week_options,
 )
 from optimizer.week_search import bound_lp, kept_items, pick_candidates, search_week, slot_bound
@@ -132,6 +134,7 @@ def solve_week(
         "penalty": None,
         "step": np.where(np.isnan(step) | (step <= 0), opts.step_servings, step),
         "protein": column(cfoods, "protein_foods_oz_eq") * step >= 0.5,
+        "group": variety_groups(cfoods["name"].astype(str).tolist(), opts.variety_by),
     }
     found = search_week(ctx, keep, deadline)
     if found is None:
@@ -177,10 +180,13 @@ def solve_week(
 def check_variety(week: WeekPlan) -> list[str]:
     """Every variety rule, checked from the returned items; returns the violations."""
     o, items, bad = week.options, week.items, []
-    days_per_food = items.groupby("id")["day"].nunique()
-    for fid, n in days_per_food.items():
+    key = items["name"].astype(str).map(lambda n: variety_key(n, o.variety_by))
+    for food, n in items.groupby(key)["day"].nunique().items():
         if n > o.max_days_per_food:
-            bad.append(f"{fid} on {n} days")
+            bad.append(f"{food} on {n} days")
+    for (d, food), n in items.groupby(["day", key])["id"].nunique().items():
+        if n > 1:
+            bad.append(f"day {d}: {n} kinds of {food}")
     per_cat = items.groupby(["day", "category"])["id"].nunique()
     for (d, c), n in per_cat.items():
         if n > o.max_per_category_per_day:

@@ -7,7 +7,8 @@ that seven days need many different foods. This bound prices that in. Each food'
 
     L(lam) = days x min over one day of (cost + sum_f lam_f y_f)  -  N x sum_f lam_f
 
-where y_f is 1 when the day uses food f. Any valid week costs at least L(lam) for every
+where y_f is 1 when the day uses food f (a food here is a variety group: its variants
+share its days, at most one of them a day). Any valid week costs at least L(lam) for every
 lam >= 0 (weak duality: each of its days is a feasible day, and sum_d y_fd <= N). The day
 problem is relaxed where that keeps it fast and still a relaxation: amounts continuous,
 at least one step of a food that is used, y_f binary only for foods with lam_f > 0; every
@@ -78,13 +79,16 @@ def lagrangian_bound(
     cont, integer = highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger
     h.changeColsIntegrality(n_cols, every, np.full(n_cols, cont))
     base_cost = np.array(h.getLp().col_cost_)
-    food_ids = sorted(i for i, _d in m.y)
+    # one price per food group (variants of a food share its days: variety_key)
+    groups = sorted(m.members_of)
+    food_ids = [i for g in groups for i in m.members_of[g]]
     y_col = np.array(_columns(m.prob, [m.y[(i, 0)] for i in food_ids]), np.int32)
+    y_group = np.searchsorted(groups, [m.group[i] for i in food_ids])
     n_keys = list(m.n)
     n_col = np.array(_columns(m.prob, [m.n[k] for k in n_keys]), np.int32)
-    n_food = np.searchsorted(food_ids, [k[0] for k in n_keys])
+    group_of_n = np.searchsorted(groups, [m.group[k[0]] for k in n_keys])
     days, max_days = opts.days, min(opts.max_days_per_food, opts.days)
-    lam = np.zeros(len(food_ids))
+    lam = np.zeros(len(groups))
     costs: list[float] = []
     uses: list[np.ndarray] = []
     history: list[float] = []
@@ -93,9 +97,9 @@ def lagrangian_bound(
         left = time_limit_s - (time.perf_counter() - start)
         if left <= 0:
             break
-        h.changeColsCost(n_cols, every, base_cost + _spread(n_cols, y_col, lam))
+        h.changeColsCost(n_cols, every, base_cost + _spread(n_cols, y_col, lam[y_group]))
         kinds = np.full(n_cols, cont)
-        kinds[y_col[lam > 1e-9]] = integer
+        kinds[y_col[lam[y_group] > 1e-9]] = integer
         h.changeColsIntegrality(n_cols, every, kinds)
         h.setOptionValue("time_limit", float(min(day_time_limit_s, max(left, 1.0))))
         h.run()
@@ -107,8 +111,8 @@ def lagrangian_bound(
         history.append(value)
         best = max(best, value)
         x = np.array(h.getSolution().col_value)
-        use = np.zeros(len(food_ids))
-        use[n_food[x[n_col] > 1e-7]] = 1.0
+        use = np.zeros(len(groups))
+        use[group_of_n[x[n_col] > 1e-7]] = 1.0
         costs.append(float(base_cost @ x))
         uses.append(use)
         master, lam = _master(np.array(costs), np.array(uses), days, max_days)

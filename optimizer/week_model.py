@@ -13,7 +13,13 @@ from optimizer.model import affine, column
 from optimizer.plan import evaluate
 from optimizer.solve import SolveOutcome
 from optimizer.targets import Quantity
-from optimizer.week_rules import USUAL_INTAKE, WeekOptions, section_for, slots_for
+from optimizer.week_rules import (
+    USUAL_INTAKE,
+    WeekOptions,
+    section_for,
+    slots_for,
+    variety_groups,
+)
 
 
 class WeekModel:
@@ -86,12 +92,27 @@ class WeekModel:
             for d in range(D):
                 terms = [(self.n[(i, d, s)], 1.0) for s in allowed[i] if (i, d, s) in self.n]
                 prob += affine(terms + [(self.y[(i, d)], -cap_steps[i])]) <= 0, f"cap_{i}_{d}"
-            limit = opts.max_days_per_food if max_days is None else int(max_days[i])
-            if limit < D:
-                prob += affine([(self.y[(i, d)], 1.0) for d in range(D)]) <= limit, f"days_{i}"
-            for d in range(D):
                 if forbid and (i, d) in forbid:
                     self.y[(i, d)].upBound = 0
+        # variants of one food (variety_key) count as one: one variant a day, N days a week
+        self.group = variety_groups(foods["name"].astype(str).tolist(), opts.variety_by)
+        members_of: dict[int, list[int]] = {}
+        for i in used_foods:
+            members_of.setdefault(int(self.group[i]), []).append(i)
+        self.members_of = members_of
+        for g, members in members_of.items():
+            limit = opts.max_days_per_food if max_days is None else int(max_days[members[0]])
+            if limit < D:
+                prob += (
+                    affine([(self.y[(i, d)], 1.0) for i in members for d in range(D)]) <= limit,
+                    f"days_{g}",
+                )
+            if len(members) > 1:
+                for d in range(D):
+                    prob += (
+                        affine([(self.y[(i, d)], 1.0) for i in members]) <= 1,
+                        f"variant_{g}_{d}",
+                    )
         # at most K foods of one WWEIA category a day
         for cat in sorted(set(cats[used_foods])):
             members = [i for i in used_foods if cats[i] == cat]
@@ -107,10 +128,14 @@ class WeekModel:
         pairs = [(d, d + 1) for d in range(D - 1)] if adjacent is None else adjacent
         if opts.rotate_protein and pairs:
             pf = column(foods, "protein_foods_oz_eq") * step
-            for i in used_foods:
-                if pf[i] >= 0.5:  # at least half an ounce-equivalent per step
-                    for a, b in pairs:
-                        prob += self.y[(i, a)] + self.y[(i, b)] <= 1, f"rot_{i}_{a}_{b}"
+            for g, members in members_of.items():
+                # at least half an ounce-equivalent per step
+                protein = [i for i in members if pf[i] >= 0.5]
+                for a, b in pairs if protein else ():
+                    prob += (
+                        affine([(self.y[(i, e)], 1.0) for i in protein for e in (a, b)]) <= 1,
+                        f"rot_{g}_{a}_{b}",
+                    )
         # daily totals, slot energy shares and targets
         self.rows: dict[str, tuple] = {}
         shares = dict(opts.slot_shares)

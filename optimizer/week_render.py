@@ -232,8 +232,14 @@ def _targets_note(d: dict[str, Any]) -> str:
     return (
         f"Every daily limit holds every day (energy, sodium CDRR, calcium UL, supplemental "
         f"magnesium UL, added sugars, saturated fat).{avg} Variety: no food on more than "
-        f"{o['max_days_per_food']} days; at most {o['max_per_category_per_day']} foods of a "
-        f"WWEIA category a day"
+        f"{o['max_days_per_food']} days"
+        + (
+            " (variants such as 'Banana, raw' and 'Banana, fried' count as one food, and "
+            "only one of them a day)"
+            if o.get("variety_by", "code") == "name"
+            else ""
+        )
+        + f"; at most {o['max_per_category_per_day']} foods of a WWEIA category a day"
         + ("; protein foods not on two days running." if o["rotate_protein"] else ".")
     )
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from optimizer.errors import ProfileError, did_you_mean
 from optimizer.profile import Profile
 
@@ -79,6 +81,26 @@ def slots_for(category: str, slots: tuple[str, ...], rules=SLOT_RULES) -> tuple[
     return slots
 
 
+def variety_key(name: str, by: str = "name") -> str:
+    """The food as a shopper names it, for the variety rules.
+
+    FNDDS lists many variants of one food ("Banana, raw", "Banana, fried"; five kinds of
+    dry milk): counted one by one, a week could eat "banana" on six days without breaking
+    "no food on more than 3 days". By name (the default) a food is the description before
+    its first comma, lowercased: "banana", "milk", "peanuts", "peanut butter". By code
+    each food code counts on its own.
+    """
+    return name.split(",")[0].strip().lower() if by == "name" else name
+
+
+def variety_groups(names, by: str = "name") -> np.ndarray:
+    """A group number per food (same number = the same food for the variety rules)."""
+    if by == "code":
+        return np.arange(len(names))
+    index: dict[str, int] = {}
+    return np.array([index.setdefault(variety_key(str(n), by), len(index)) for n in names])
+
+
 def section_for(category: str) -> str:
     for pattern, name in SECTIONS:
         if re.search(pattern, category or "", re.I):
@@ -106,6 +128,7 @@ class WeekOptions:
     slot_tolerance: float = 0.10  # +/- share of the day's energy
     step_servings: float = 0.5  # amounts in half servings
     max_days_per_food: int = 3
+    variety_by: str = "name"  # "name": variants of a food count as one; "code": each code
     max_per_category_per_day: int = 2
     rotate_protein: bool = True  # a protein food is not eaten two days running
     weekly_average: bool = False
@@ -148,6 +171,11 @@ class WeekOptions:
             raise ProfileError("step_servings must be 0.25, 0.5 or 1")
         if self.max_days_per_food < 1 or self.max_per_category_per_day < 1:
             raise ProfileError("max_days_per_food and max_per_category_per_day must be >= 1")
+        if self.variety_by not in ("name", "code"):
+            raise ProfileError(
+                f"variety_by must be 'name' or 'code', not '{self.variety_by}'"
+                f"{did_you_mean(self.variety_by, ('name', 'code'))}"
+            )
         if self.improve_rounds < 0:
             raise ProfileError("improve_rounds must be >= 0")
         if not 0 <= self.daily_floor <= 1:

@@ -6,13 +6,14 @@ import time
 
 import numpy as np
 import pandas as pd
+import pulp
 
 from optimizer.errors import ProfileError, did_you_mean
 from optimizer.model import build_model, column
 from optimizer.profile import Profile
 from optimizer.solve import run_highs, solve_few_integers
 from optimizer.week_model import WeekModel
-from optimizer.week_rules import WeekOptions, slots_for
+from optimizer.week_rules import WeekOptions, slots_for, variety_groups, variety_key
 
 
 def bound_lp(foods, supps, targets, lb, ub, supp_ub, opts: WeekOptions, objective: str):
@@ -56,6 +57,9 @@ def slot_bound(
     share = min(1.0, opts.max_days_per_food / opts.days)
     for v in m.y.values():
         v.upBound = share
+    for g, members in m.members_of.items():
+        if len(members) > 1:  # variants of one food share its days
+            m.prob += pulp.lpSum(m.y[(i, 0)] for i in members) <= share, f"share_{g}"
     out = run_highs(m.prob, mip=False, presolve=True)
     return out.objective * opts.days if out.status == "optimal" else None
 
@@ -101,6 +105,16 @@ def kept_items(
     for it in previous["supplements"]:
         if it["day"] - 1 in opts.keep_days:
             kept["supplements"].append(it)
+    days_of: dict[str, set[int]] = {}
+    for it in kept["items"]:
+        days_of.setdefault(variety_key(it["name"], opts.variety_by), set()).add(it["day"])
+    for food, days in sorted(days_of.items()):
+        if len(days) > opts.max_days_per_food:
+            raise ProfileError(
+                f"the kept days eat {food} on {len(days)} days, more than max_days_per_food "
+                f"({opts.max_days_per_food}) allows (was the week made with other variety "
+                "settings?)"
+            )
     return kept
 
 
@@ -113,12 +127,13 @@ def pick_candidates(
     step_units = foods["serving_units"].to_numpy(float) * opts.step_servings
     score = np.maximum(dj, 0) * step_units
     cats = foods["category"].astype(str).to_numpy()
+    group = variety_groups(foods["name"].astype(str).tolist(), opts.variety_by)
     chosen = set(np.flatnonzero(amount > 1e-9).tolist())
     for slot in opts.slots:
         allowed = np.array([slot in slots_for(c, opts.slots, opts.slot_rules()) for c in cats])
         idx = np.flatnonzero(allowed)
         order = idx[np.argsort(score[idx], kind="stable")]
-        chosen.update(order[: opts.candidates_per_slot].tolist())
+        chosen.update(_spread_over_groups(order, group, opts.candidates_per_slot))
     # the cheapest sources of every column a minimum target needs, so each food group
     # and nutrient has several foods to rotate through
     price = column(foods, "cost_usd")
@@ -126,8 +141,8 @@ def pick_candidates(
         content = column(foods, col)
         ok = np.flatnonzero(content > 0)
         if len(ok):
-            per = price[ok] / content[ok]
-            chosen.update(ok[np.argsort(per, kind="stable")[: opts.sources_per_target]].tolist())
+            order = ok[np.argsort(price[ok] / content[ok], kind="stable")]
+            chosen.update(_spread_over_groups(order, group, opts.sources_per_target))
     pos = {fid: i for i, fid in enumerate(foods.index)}
     for p in opts.pins:
         if p.food not in pos:
@@ -144,6 +159,20 @@ def pick_candidates(
     return np.array(sorted(chosen))
 
 
+def _spread_over_groups(order: np.ndarray, group: np.ndarray, k: int) -> list[int]:
+    """The first k foods of `order`, at most two variants of one food among them."""
+    taken: list[int] = []
+    per: dict[int, int] = {}
+    for i in order:
+        g = int(group[i])
+        if per.get(g, 0) < 2:
+            per[g] = per.get(g, 0) + 1
+            taken.append(int(i))
+            if len(taken) == k:
+                break
+    return taken
+
+
 def _reoptimize(
     ctx: dict, cur: dict, free: list[int], time_limit: float, allowed: np.ndarray | None = None
 ) -> dict | None:
@@ -155,13 +184,16 @@ def _reoptimize(
     """
     from dataclasses import replace as dc_replace
 
-    foods, opts = ctx["foods"], ctx["opts"]
+    foods, opts, group = ctx["foods"], ctx["opts"], ctx["group"]
     free_set = set(free)
-    other_days: dict[int, set[int]] = {}
+    food_days: dict[int, set[int]] = {}  # per food group (variety_key): days eaten
+    protein_days: dict[int, set[int]] = {}  # per food group: days its protein foods are eaten
     for (i, d, _s), v in cur["n"].items():
         if v > 0 and d not in free_set:
-            other_days.setdefault(i, set()).add(d)
-    used = np.array([len(other_days.get(i, ())) for i in range(len(foods))])
+            food_days.setdefault(group[i], set()).add(d)
+            if ctx["protein"][i]:
+                protein_days.setdefault(group[i], set()).add(d)
+    used = np.array([len(food_days.get(g, ())) for g in group])
     max_days = opts.max_days_per_food - used
     ok = max_days >= 1
     if allowed is not None:
@@ -170,11 +202,11 @@ def _reoptimize(
     local = {int(i): k for k, i in enumerate(idx)}
     forbid = set()
     if opts.rotate_protein:
-        for i, days in other_days.items():
-            if ctx["protein"][i] and i in local:
-                for fd_local, fd in enumerate(free):
-                    if fd - 1 in days or fd + 1 in days:
-                        forbid.add((local[i], fd_local))
+        for i in idx:
+            days = protein_days.get(group[i], ()) if ctx["protein"][i] else ()
+            for fd_local, fd in enumerate(free):
+                if fd - 1 in days or fd + 1 in days:
+                    forbid.add((local[int(i)], fd_local))
     adjacent = [
         (a, b) for a in range(len(free)) for b in range(len(free)) if free[b] == free[a] + 1
     ]

@@ -66,7 +66,11 @@ def test_variety_rules(week, raw_foods):
     o = week.options
     assert check_variety(week) == []
     items = week.items
-    assert items.groupby("id")["day"].nunique().max() <= o.max_days_per_food
+    # variants of a food ("Banana, raw", "Banana, fried") count as one food
+    assert o.variety_by == "name"
+    food = items["name"].str.split(",").str[0].str.strip().str.lower()
+    assert items.groupby(food)["day"].nunique().max() <= o.max_days_per_food
+    assert items.groupby(["day", food])["id"].nunique().max() == 1
     assert items.groupby(["day", "category"])["id"].nunique().max() <= o.max_per_category_per_day
     # protein foods rotate: never on two days running
     pf = (
@@ -75,10 +79,10 @@ def test_variety_rules(week, raw_foods):
         / 100
         * o.step_servings
     )
-    protein_ids = set(items["id"][pf >= 0.5])
-    for fid in protein_ids:
-        days = sorted(set(items.loc[items["id"] == fid, "day"]))
-        assert all(b - a > 1 for a, b in zip(days, days[1:], strict=False)), (fid, days)
+    protein = pf >= 0.5
+    for name in set(food[protein]):
+        days = sorted(set(items.loc[protein & (food == name), "day"]))
+        assert all(b - a > 1 for a, b in zip(days, days[1:], strict=False)), (name, days)
     # no two days are copies
     menus = [frozenset(items.loc[items["day"] == d, "id"]) for d in range(1, 8)]
     assert len(set(menus)) == 7

@@ -7,7 +7,7 @@ import pytest
 from optimizer.plan import prepare_inputs
 from optimizer.profile import Profile
 from optimizer.targets import Target
-from optimizer.week import WeekOptions, solve_week
+from optimizer.week import WeekOptions, check_variety, solve_week
 from optimizer.week_bound import lagrangian_bound
 from optimizer.week_search import slot_bound
 from tests.conftest import no_supplements, table
@@ -57,3 +57,62 @@ def test_lagrangian_bound_is_not_for_weekly_averages():
     opts = WeekOptions(**{**OPTS.__dict__, "weekly_average": True})
     args = (inp.foods, inp.supps, inp.targets, inp.food_ub, inp.supp_ub, opts, inp.objective)
     assert lagrangian_bound(*args, time_limit_s=5) is None
+
+
+# Two variants of one food at $0.10 and a different food at $0.30, same Mg, each food
+# on at most one of two days. By name the variants are one food: $0.10 + $0.30 = $0.40
+# (the Lagrangian bound proves it; the LP bound sees $0.20). By code they are two foods:
+# $0.10 on each day, $0.20.
+VARIANTS = [
+    {
+        "id": "oats_raw",
+        "name": "Oats, raw",
+        "price_per_100g": 0.10,
+        "magnesium_mg": 100,
+        "serving_g": 100,
+    },
+    {
+        "id": "oats_cooked",
+        "name": "Oats, cooked",
+        "price_per_100g": 0.10,
+        "magnesium_mg": 100,
+        "serving_g": 100,
+    },
+    {
+        "id": "rice",
+        "name": "Rice, cooked",
+        "price_per_100g": 0.30,
+        "magnesium_mg": 100,
+        "serving_g": 100,
+    },
+]
+
+
+@pytest.mark.parametrize("by, cost", [("name", 0.40), ("code", 0.20)])
+def test_variants_of_a_food_count_as_one(by, cost):
+    opts = WeekOptions(**{**OPTS.__dict__, "variety_by": by})
+    week = solve_week(table(VARIANTS), no_supplements(), PROFILE, opts)
+    assert week.cost_usd == pytest.approx(cost, abs=1e-9)
+    assert check_variety(week) == []
+    inp = prepare_inputs(table(VARIANTS), no_supplements(), PROFILE)
+    args = (inp.foods, inp.supps, inp.targets, inp.food_ub, inp.supp_ub, opts, inp.objective)
+    assert slot_bound(*args, "test") == pytest.approx(0.20, abs=1e-6)
+    lag = lagrangian_bound(*args, time_limit_s=30)
+    assert lag.bound_usd == pytest.approx(cost, abs=1e-6)
+
+
+def test_check_variety_counts_variants_by_name():
+    week = solve_week(table(VARIANTS), no_supplements(), PROFILE, OPTS)
+    week.items.loc[:, "name"] = "Oats, raw"  # both days now eat oats
+    assert any("oats on 2 days" in v for v in check_variety(week))
+
+
+def test_kept_days_must_keep_the_variety_rules():
+    from optimizer.errors import ProfileError
+    from optimizer.week_render import week_to_dict
+
+    by_code = WeekOptions(**{**OPTS.__dict__, "variety_by": "code"})
+    saved = week_to_dict(solve_week(table(VARIANTS), no_supplements(), PROFILE, by_code), {})
+    keep = WeekOptions(**{**OPTS.__dict__, "keep_days": (0, 1)})
+    with pytest.raises(ProfileError, match="kept days eat oats on 2 days"):
+        solve_week(table(VARIANTS), no_supplements(), PROFILE, keep, previous=saved)
