@@ -26,7 +26,7 @@ How a week is found, and what is proven about it:
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -118,31 +118,42 @@ def solve_week(
     b_units = np.array([v.varValue or 0.0 for v in bmodel.units])
     drivers = bindings(bmodel, bound_targets, b_amount, b_units, bout.objective)
     keep = kept_items(previous, opts, foods, table.version, prices.year)
-    cand = pick_candidates(bmodel, foods, opts, profile, keep)
-    cfoods = foods.iloc[cand]
-    deadline = start + opts.time_limit_s
-    step = cfoods["serving_units"].to_numpy(float) * opts.step_servings
-    ctx = {
-        "foods": cfoods,
-        "supps": supps,
-        "targets": targets,
-        "opts": opts,
-        "food_ub": ub[cand],
-        "supp_ub": supp_ub,
-        "objective": objective,
-        "where": where,
-        "penalty": None,
-        "step": np.where(np.isnan(step) | (step <= 0), opts.step_servings, step),
-        "protein": column(cfoods, "protein_foods_oz_eq") * step >= 0.5,
-        "group": variety_groups(cfoods["name"].astype(str).tolist(), opts.variety_by),
-    }
-    found = search_week(ctx, keep, deadline)
-    if found is None:
-        raise InfeasibleError(
-            "No week meets every daily limit with these variety rules on the candidate "
-            "foods (a single day is possible). Loosen max_days_per_food, "
-            "max_per_category_per_day or the slot tolerance, or remove pins."
+    # If the day-by-day search runs out of foods, it goes on from the days it has made
+    # with twice as many candidates (it must not give up while foods are left).
+    found, partial, cand = None, None, np.zeros(0, dtype=int)
+    for widen in (1, 2):
+        wide = replace(
+            opts,
+            candidates_per_slot=opts.candidates_per_slot * widen,
+            sources_per_target=opts.sources_per_target * widen,
         )
+        old_cand = cand
+        cand = np.union1d(cand, pick_candidates(bmodel, foods, wide, profile, keep))
+        if partial is not None:  # the days made so far, in the new candidates' positions
+            new_pos = np.searchsorted(cand, old_cand)
+            partial = {
+                "n": {(int(new_pos[i]), d, s): v for (i, d, s), v in partial["n"].items()},
+                "u": partial["u"],
+            }
+        ctx = _search_context(foods.iloc[cand], supps, targets, opts, ub[cand], supp_ub)
+        ctx.update(objective=objective, where=where)
+        found = search_week(
+            ctx, keep, time.perf_counter() + opts.time_limit_s, partial, back_off=2 * widen - 2
+        )
+        if found is not None:
+            break
+        partial = ctx.get("partial")
+    if found is None:
+        day = ctx.get("failed_day")
+        where_failed = f": day {day + 1} could not be made" if day is not None else ""
+        raise InfeasibleError(
+            "The search found no week that keeps every daily limit and the variety rules "
+            f"on the {len(cand)} candidate foods{where_failed}. Each day alone is possible, "
+            "so a week may still exist, but none was proven. Loosen max_days_per_food "
+            "(or --variety-by code), max_per_category_per_day or the slot tolerance, or "
+            "remove pins."
+        )
+    cfoods = ctx["foods"]
     # The whole week as one model, every amount fixed at the found values: HiGHS checks
     # feasibility of every row at once, and `read` re-checks every day from the table.
     week = WeekModel(cfoods, supps, targets, opts, ub[cand], supp_ub, objective, keep, where)
@@ -175,6 +186,23 @@ def solve_week(
         notes,
         drivers,
     )
+
+
+def _search_context(cfoods, supps, targets, opts: WeekOptions, food_ub, supp_ub) -> dict:
+    """What every sub-problem of the search needs about the candidate foods."""
+    step = cfoods["serving_units"].to_numpy(float) * opts.step_servings
+    return {
+        "foods": cfoods,
+        "supps": supps,
+        "targets": targets,
+        "opts": opts,
+        "food_ub": food_ub,
+        "supp_ub": supp_ub,
+        "penalty": None,
+        "step": np.where(np.isnan(step) | (step <= 0), opts.step_servings, step),
+        "protein": column(cfoods, "protein_foods_oz_eq") * step >= 0.5,
+        "group": variety_groups(cfoods["name"].astype(str).tolist(), opts.variety_by),
+    }
 
 
 def check_variety(week: WeekPlan) -> list[str]:

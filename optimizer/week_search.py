@@ -159,13 +159,16 @@ def pick_candidates(
     return np.array(sorted(chosen))
 
 
+VARIANTS_PER_LIST = 2  # 1 measured: cheaper adult week, dearer pregnancy and CKD weeks
+
+
 def _spread_over_groups(order: np.ndarray, group: np.ndarray, k: int) -> list[int]:
-    """The first k foods of `order`, at most two variants of one food among them."""
+    """The first k foods of `order`, at most VARIANTS_PER_LIST variants of one food."""
     taken: list[int] = []
     per: dict[int, int] = {}
     for i in order:
         g = int(group[i])
-        if per.get(g, 0) < 2:
+        if per.get(g, 0) < VARIANTS_PER_LIST:
             per[g] = per.get(g, 0) + 1
             taken.append(int(i))
             if len(taken) == k:
@@ -313,26 +316,49 @@ def _week_cost(ctx: dict, sol: dict) -> float:
     )
 
 
-def search_week(ctx: dict, keep: dict, deadline: float) -> dict | None:
-    """Day by day with scarcity rents, then large-neighbourhood search over day pairs."""
+def search_week(
+    ctx: dict, keep: dict, deadline: float, partial: dict | None = None, back_off: int = 2
+) -> dict | None:
+    """Day by day, each day the cheapest the variety rules still allow, then (with
+    improve_rounds) pairs of days re-solved together.
+
+    `partial` continues a week already begun (in this context's food positions). A day
+    that cannot be made is made again with up to `back_off` days before it. On failure
+    the days built so far are left in ctx["partial"], and the day in ctx["failed_day"].
+    """
     opts, foods = ctx["opts"], ctx["foods"]
     pos = {fid: i for i, fid in enumerate(foods.index)}
     spos = {sid: j for j, sid in enumerate(ctx["supps"].index)}
     cur: dict = {"n": {}, "u": {}}
-    for it in keep.get("items", []):
-        cur["n"][(pos[it["id"]], it["day"] - 1, it["slot"])] = round(
-            it["servings"] / opts.step_servings
-        )
-    for it in keep.get("supplements", []):
-        if it["id"] in spos:
-            cur["u"][(spos[it["id"]], it["day"] - 1)] = it["units"]
-    free_days = [d for d in range(opts.days) if d not in opts.keep_days]
-    for n, d in enumerate(free_days):
-        budget = max(0.4, min(2.0, (deadline - time.perf_counter()) / (2 * (len(free_days) - n))))
-        new = _reoptimize(ctx, cur, [d], budget)
+    if partial is not None:
+        cur = {"n": dict(partial["n"]), "u": dict(partial["u"])}
+    else:
+        for it in keep.get("items", []):
+            cur["n"][(pos[it["id"]], it["day"] - 1, it["slot"])] = round(
+                it["servings"] / opts.step_servings
+            )
+        for it in keep.get("supplements", []):
+            if it["id"] in spos:
+                cur["u"][(spos[it["id"]], it["day"] - 1)] = it["units"]
+    kept = set(opts.keep_days)
+    built = sorted({d for (_i, d, _s) in cur["n"]} - kept)
+    todo = [d for d in range(opts.days) if d not in kept and d not in built]
+    for k, d in enumerate(todo):
+        budget = max(0.4, min(2.0, (deadline - time.perf_counter()) / (2 * (len(todo) - k))))
+        # When the foods left cannot make this day (the days before took them), make it
+        # again together with the day before it, then the two before it.
+        new, free = None, [d]
+        for back in range(min(len(built), back_off) + 1):
+            free = built[len(built) - back :] + [d]
+            new = _reoptimize(ctx, cur, free, budget * len(free))
+            if new is not None:
+                break
         if new is None:
+            ctx["failed_day"], ctx["partial"] = d, cur
             return None
-        cur = _replace_days(cur, new, [d])
+        cur = _replace_days(cur, new, free)
+        built.append(d)
+    free_days = sorted(built)
     ctx_true = dict(ctx, penalty=None)
     cost = _week_cost(ctx, cur)
     if len(free_days) < 2:

@@ -29,7 +29,31 @@ def week_dict(week, real_supplements):
 
 def test_every_daily_limit_holds_every_day(week, raw_foods, raw_supplements):
     assert week.options.days == 7
-    for d in range(1, 8):
+    _recheck(week, raw_foods, raw_supplements)
+
+
+def test_a_child_week_when_the_first_candidates_run_out(
+    real_foods, real_supplements, raw_foods, raw_supplements
+):
+    # Ages 4-8: the first ~100 candidates cannot make day 7 once days 1-6 have used their
+    # three days each; the search goes on from day 7 with twice as many candidates.
+    from optimizer.profile_io import bundled_profiles, load_profile
+
+    child = load_profile(bundled_profiles()["child-4-8"])
+    week = solve_week(real_foods, real_supplements, child, WeekOptions())
+    assert week.candidates > 150
+    assert check_variety(week) == []
+    assert (week.supplements["id"] != "multivitamin_mineral").all()  # from age 14
+    supp_mg = (
+        week.supplements["id"].map(raw_supplements["magnesium_mg"]) * week.supplements["units"]
+    )
+    assert (supp_mg.groupby(week.supplements["day"]).sum() <= 110 + 1e-9).all()  # UL, 4-8 y
+    _recheck(week, raw_foods, raw_supplements)
+
+
+def _recheck(week, raw_foods, raw_supplements):
+    """Every target of every day, recomputed from data/foods.csv read independently."""
+    for d in range(1, week.options.days + 1):
         items = week.items[week.items["day"] == d]
         f = raw_foods.loc[items["id"]]
         grams = items["grams"].to_numpy()
