@@ -209,8 +209,9 @@ def check_variety(week: WeekPlan) -> list[str]:
     """Every variety rule, checked from the returned items; returns the violations."""
     o, items, bad = week.options, week.items, []
     key = items["name"].astype(str).map(lambda n: variety_key(n, o.variety_by))
+    daily = set(key[items["id"].isin(list(o.daily_pins()))])  # pinned for every day
     for food, n in items.groupby(key)["day"].nunique().items():
-        if n > o.max_days_per_food:
+        if n > o.max_days_per_food and food not in daily:
             bad.append(f"{food} on {n} days")
     for (d, food), n in items.groupby(["day", key])["id"].nunique().items():
         if n > 1:

@@ -62,8 +62,8 @@ def lagrangian_bound(
 ) -> LagrangianBound | None:
     """The best L(lam) found within the time limit (None for weekly averages, not covered)."""
     start = time.perf_counter()
-    if opts.weekly_average:
-        return None  # the weekly rows couple the days beyond the days-per-food rule
+    if opts.weekly_average or opts.daily_pins():
+        return None  # weekly rows couple the days; daily pins change the days-per-food rule
     day_opts = replace(opts, days=1, pins=(), keep_days=())
     m = WeekModel(foods, supps, targets, day_opts, ub, supp_ub, objective, {}, where)
     for (i, d), y in m.y.items():

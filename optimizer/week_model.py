@@ -100,9 +100,11 @@ class WeekModel:
         for i in used_foods:
             members_of.setdefault(int(self.group[i]), []).append(i)
         self.members_of = members_of
+        daily = opts.daily_pins()
+        self.exempt = {int(self.group[i]) for i in used_foods if foods.index[i] in daily}
         for g, members in members_of.items():
             limit = opts.max_days_per_food if max_days is None else int(max_days[members[0]])
-            if limit < D:
+            if limit < D and g not in self.exempt:
                 prob += (
                     affine([(self.y[(i, d)], 1.0) for i in members for d in range(D)]) <= limit,
                     f"days_{g}",
@@ -130,7 +132,7 @@ class WeekModel:
             pf = column(foods, "protein_foods_oz_eq") * step
             for g, members in members_of.items():
                 # at least half an ounce-equivalent per step
-                protein = [i for i in members if pf[i] >= 0.5]
+                protein = [i for i in members if pf[i] >= 0.5 and g not in self.exempt]
                 for a, b in pairs if protein else ():
                     prob += (
                         affine([(self.y[(i, e)], 1.0) for i in protein for e in (a, b)]) <= 1,

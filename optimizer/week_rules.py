@@ -149,6 +149,11 @@ class WeekOptions:
         own = [(re.escape(c), tuple(s)) for c, s in self.slots_by_category]
         return own + SLOT_RULES
 
+    def daily_pins(self) -> set[str]:
+        """Foods pinned without a day: eaten every day, so exempt from the days-per-food
+        and rotation rules (the user asked for them daily)."""
+        return {p.food for p in self.pins if p.day is None}
+
     def validate(self) -> WeekOptions:
         if not 1 <= self.days <= 14:
             raise ProfileError("days must be between 1 and 14")

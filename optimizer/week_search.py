@@ -19,12 +19,13 @@ from optimizer.week_rules import WeekOptions, slots_for, variety_groups, variety
 def bound_lp(foods, supps, targets, lb, ub, supp_ub, opts: WeekOptions, objective: str):
     """Step 1: the daily LP with caps scaled by max_days/days; supplements continuous."""
     share = min(1.0, opts.max_days_per_food / opts.days)
+    food_share = np.where(foods.index.isin(list(opts.daily_pins())), 1.0, share)
     model = build_model(
         foods,
         supps,
         targets,
         lb * 0,
-        ub * share,
+        ub * food_share,
         supp_ub * share,
         objective=objective,
         name="week_bound",
@@ -54,11 +55,13 @@ def slot_bound(
         m = WeekModel(foods, supps, targets, day, ub, supp_ub, objective, {}, where)
     except ProfileError:
         return None
+    daily = opts.daily_pins()  # eaten every day: no days-per-food share for them
+    exempt = {int(m.group[i]) for i, _d in m.y if foods.index[i] in daily}
     share = min(1.0, opts.max_days_per_food / opts.days)
-    for v in m.y.values():
-        v.upBound = share
+    for (i, _d), v in m.y.items():
+        v.upBound = 1.0 if m.group[i] in exempt else share
     for g, members in m.members_of.items():
-        if len(members) > 1:  # variants of one food share its days
+        if len(members) > 1 and g not in exempt:  # variants of one food share its days
             m.prob += pulp.lpSum(m.y[(i, 0)] for i in members) <= share, f"share_{g}"
     out = run_highs(m.prob, mip=False, presolve=True)
     return out.objective * opts.days if out.status == "optimal" else None
@@ -198,6 +201,9 @@ def _reoptimize(
                 protein_days.setdefault(group[i], set()).add(d)
     used = np.array([len(food_days.get(g, ())) for g in group])
     max_days = opts.max_days_per_food - used
+    daily = foods.index.isin(list(opts.daily_pins()))
+    daily_groups = set(group[daily].tolist())
+    max_days = np.where(np.isin(group, list(daily_groups)), opts.days, max_days)
     ok = max_days >= 1
     if allowed is not None:
         ok &= allowed
@@ -206,7 +212,8 @@ def _reoptimize(
     forbid = set()
     if opts.rotate_protein:
         for i in idx:
-            days = protein_days.get(group[i], ()) if ctx["protein"][i] else ()
+            rotates = ctx["protein"][i] and group[i] not in daily_groups
+            days = protein_days.get(group[i], ()) if rotates else ()
             for fd_local, fd in enumerate(free):
                 if fd - 1 in days or fd + 1 in days:
                     forbid.add((local[int(i)], fd_local))

@@ -283,6 +283,17 @@ def test_same_seed_same_week_and_pins(real_foods, real_supplements):
     assert oat["slot"].tolist() == ["breakfast"] and oat["servings"].sum() >= 1
 
 
+def test_a_food_pinned_without_a_day_is_eaten_every_day(real_foods, real_supplements):
+    from optimizer.week import Pin
+
+    # oats every day of 5, beyond max_days_per_food 3: the pin is the user's own rule
+    opts = WeekOptions(days=5, pins=(Pin("57602100"),))
+    week = solve_week(real_foods, real_supplements, Profile(), opts)
+    assert sorted(set(week.items.loc[week.items["id"] == "57602100", "day"])) == [1, 2, 3, 4, 5]
+    assert check_variety(week) == []
+    assert 0 < week.lower_bound_usd <= week.cost_usd
+
+
 def test_three_meals_and_weekly_average(real_foods, real_supplements):
     from optimizer.week import week_options
 
