@@ -54,7 +54,14 @@ from optimizer.week_rules import (  # noqa: F401 (the week API in one place)
     variety_key,
     week_options,
 )
-from optimizer.week_search import bound_lp, kept_items, pick_candidates, search_week, slot_bound
+from optimizer.week_search import (
+    bound_lp,
+    kept_items,
+    pick_candidates,
+    repair_candidates,
+    search_week,
+    slot_bound,
+)
 
 
 @dataclass
@@ -118,28 +125,37 @@ def solve_week(
     b_units = np.array([v.varValue or 0.0 for v in bmodel.units])
     drivers = bindings(bmodel, bound_targets, b_amount, b_units, bout.objective)
     keep = kept_items(previous, opts, foods, table.version, prices.year)
-    # If the day-by-day search runs out of foods, it goes on from the days it has made
-    # with twice as many candidates (it must not give up while foods are left).
-    found, partial, cand = None, None, np.zeros(0, dtype=int)
-    for widen in (1, 2):
-        wide = replace(
-            opts,
-            candidates_per_slot=opts.candidates_per_slot * widen,
-            sources_per_target=opts.sources_per_target * widen,
-        )
-        old_cand = cand
-        cand = np.union1d(cand, pick_candidates(bmodel, foods, wide, profile, keep))
-        if partial is not None:  # the days made so far, in the new candidates' positions
-            new_pos = np.searchsorted(cand, old_cand)
-            partial = {
-                "n": {(int(new_pos[i]), d, s): v for (i, d, s), v in partial["n"].items()},
-                "u": partial["u"],
-            }
+    # If the day-by-day search runs out of foods, it goes on from the days it has made,
+    # adding the candidates the daily LP finds among the foods those days left and twice
+    # as many of the first kind (it must not give up while foods are left).
+    found, partial = None, None
+    cand = pick_candidates(bmodel, foods, opts, profile, keep)
+    for attempt in (1, 2):
+        if attempt == 2:
+            days_made = partial["n"].items() if partial is not None else ()
+            made = {(int(cand[i]), d, s): v for (i, d, s), v in days_made}
+            wide = replace(
+                opts,
+                candidates_per_slot=2 * opts.candidates_per_slot,
+                sources_per_target=2 * opts.sources_per_target,
+            )
+            more = np.union1d(
+                pick_candidates(bmodel, foods, wide, profile, keep),
+                repair_candidates(
+                    foods, supps, targets, ub, supp_ub, objective, opts, profile, made
+                ),
+            )
+            old_cand, cand = cand, np.union1d(cand, more)
+            new_pos = np.searchsorted(cand, old_cand)  # the days made, in the new positions
+            if partial is not None:
+                partial = {
+                    "n": {(int(new_pos[i]), d, s): v for (i, d, s), v in partial["n"].items()},
+                    "u": partial["u"],
+                }
         ctx = _search_context(foods.iloc[cand], supps, targets, opts, ub[cand], supp_ub)
         ctx.update(objective=objective, where=where)
-        found = search_week(
-            ctx, keep, time.perf_counter() + opts.time_limit_s, partial, back_off=2 * widen - 2
-        )
+        deadline = time.perf_counter() + opts.time_limit_s
+        found = search_week(ctx, keep, deadline, partial, back_off=2 * attempt - 2)
         if found is not None:
             break
         partial = ctx.get("partial")
@@ -214,7 +230,7 @@ def check_variety(week: WeekPlan) -> list[str]:
         if n > o.max_days_per_food and food not in daily:
             bad.append(f"{food} on {n} days")
     for (d, food), n in items.groupby(["day", key])["id"].nunique().items():
-        if n > 1:
+        if n > o.max_per_category_per_day:
             bad.append(f"day {d}: {n} kinds of {food}")
     per_cat = items.groupby(["day", "category"])["id"].nunique()
     for (d, c), n in per_cat.items():

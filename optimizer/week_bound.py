@@ -7,8 +7,8 @@ that seven days need many different foods. This bound prices that in. Each food'
 
     L(lam) = days x min over one day of (cost + sum_f lam_f y_f)  -  N x sum_f lam_f
 
-where y_f is 1 when the day uses food f (a food here is a variety group: its variants
-share its days, at most one of them a day). Any valid week costs at least L(lam) for every
+where y_f is 1 when the day eats food f (a food here is a variety group: its variants
+share its days; WeekModel.eaten). Any valid week costs at least L(lam) for every
 lam >= 0 (weak duality: each of its days is a feasible day, and sum_d y_fd <= N). The day
 problem is relaxed where that keeps it fast and still a relaxation: amounts continuous,
 at least one step of a food that is used, y_f binary only for foods with lam_f > 0; every
@@ -79,11 +79,10 @@ def lagrangian_bound(
     cont, integer = highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger
     h.changeColsIntegrality(n_cols, every, np.full(n_cols, cont))
     base_cost = np.array(h.getLp().col_cost_)
-    # one price per food group (variants of a food share its days: variety_key)
+    # one price per food (variety_key: its variants share its days) on its "eaten" binary
     groups = sorted(m.members_of)
-    food_ids = [i for g in groups for i in m.members_of[g]]
-    y_col = np.array(_columns(m.prob, [m.y[(i, 0)] for i in food_ids]), np.int32)
-    y_group = np.searchsorted(groups, [m.group[i] for i in food_ids])
+    y_col = np.array(_columns(m.prob, [m.eaten[(g, 0)] for g in groups]), np.int32)
+    y_group = np.arange(len(groups))
     n_keys = list(m.n)
     n_col = np.array(_columns(m.prob, [m.n[k] for k in n_keys]), np.int32)
     group_of_n = np.searchsorted(groups, [m.group[k[0]] for k in n_keys])

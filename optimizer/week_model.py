@@ -94,7 +94,9 @@ class WeekModel:
                 prob += affine(terms + [(self.y[(i, d)], -cap_steps[i])]) <= 0, f"cap_{i}_{d}"
                 if forbid and (i, d) in forbid:
                     self.y[(i, d)].upBound = 0
-        # variants of one food (variety_key) count as one: one variant a day, N days a week
+        # Variants of one food (variety_key) count as one: z[g, d] = 1 when any variant of
+        # food g is eaten on day d; at most K variants a day (K as for a WWEIA category),
+        # at most N days a week. A food with one variant uses its own binary.
         self.group = variety_groups(foods["name"].astype(str).tolist(), opts.variety_by)
         members_of: dict[int, list[int]] = {}
         for i in used_foods:
@@ -102,19 +104,32 @@ class WeekModel:
         self.members_of = members_of
         daily = opts.daily_pins()
         self.exempt = {int(self.group[i]) for i in used_foods if foods.index[i] in daily}
+        multi = [g for g, members in members_of.items() if len(members) > 1]
+        zd = prob.add_variable_dict(
+            "z", [f"{g}_{d}" for g in multi for d in range(D)], cat=pulp.LpBinary
+        )
+        self.eaten = {(g, d): zd[f"{g}_{d}"] for g in multi for d in range(D)}
+        for g, members in members_of.items():
+            if len(members) == 1:
+                for d in range(D):
+                    self.eaten[(g, d)] = self.y[(members[0], d)]
+                continue
+            k = min(len(members), opts.max_per_category_per_day)
+            for d in range(D):
+                z = self.eaten[(g, d)]
+                prob += (
+                    affine([(self.y[(i, d)], 1.0) for i in members] + [(z, -k)]) <= 0,
+                    f"variants_{g}_{d}",
+                )
+                for i in members:
+                    prob += self.y[(i, d)] - z <= 0, f"eaten_{i}_{d}"
         for g, members in members_of.items():
             limit = opts.max_days_per_food if max_days is None else int(max_days[members[0]])
             if limit < D and g not in self.exempt:
                 prob += (
-                    affine([(self.y[(i, d)], 1.0) for i in members for d in range(D)]) <= limit,
+                    affine([(self.eaten[(g, d)], 1.0) for d in range(D)]) <= limit,
                     f"days_{g}",
                 )
-            if len(members) > 1:
-                for d in range(D):
-                    prob += (
-                        affine([(self.y[(i, d)], 1.0) for i in members]) <= 1,
-                        f"variant_{g}_{d}",
-                    )
         # at most K foods of one WWEIA category a day
         for cat in sorted(set(cats[used_foods])):
             members = [i for i in used_foods if cats[i] == cat]
@@ -135,7 +150,7 @@ class WeekModel:
                 protein = [i for i in members if pf[i] >= 0.5 and g not in self.exempt]
                 for a, b in pairs if protein else ():
                     prob += (
-                        affine([(self.y[(i, e)], 1.0) for i in protein for e in (a, b)]) <= 1,
+                        self.eaten[(g, a)] + self.eaten[(g, b)] <= 1,
                         f"rot_{g}_{a}_{b}",
                     )
         # daily totals, slot energy shares and targets
@@ -272,6 +287,8 @@ class WeekModel:
             start[v] = 1.0 if any(greedy["n"].get((i, d, s), 0) for s in self.opts.slots) else 0.0
         for key, v in self.u.items():
             start[v] = float(greedy["u"].get(key, 0))
+        for (g, d), z in self.eaten.items():
+            start[z] = max(start[self.y[(i, d)]] for i in self.members_of[g])
         return start
 
     def read(self, outcome: SolveOutcome) -> dict:

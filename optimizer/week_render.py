@@ -234,8 +234,8 @@ def _targets_note(d: dict[str, Any]) -> str:
         f"magnesium UL, added sugars, saturated fat).{avg} Variety: no food on more than "
         f"{o['max_days_per_food']} days"
         + (
-            " (variants such as 'Banana, raw' and 'Banana, fried' count as one food, and "
-            "only one of them a day)"
+            " (variants such as 'Banana, raw' and 'Banana, fried' count as one food, at "
+            f"most {o['max_per_category_per_day']} of them a day)"
             if o.get("variety_by", "code") == "name"
             else ""
         )

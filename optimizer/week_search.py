@@ -6,7 +6,6 @@ import time
 
 import numpy as np
 import pandas as pd
-import pulp
 
 from optimizer.errors import ProfileError, did_you_mean
 from optimizer.model import build_model, column
@@ -40,9 +39,10 @@ def slot_bound(
     """A tighter proven bound: the averaged day of the week model, as an LP.
 
     Averaging a valid week over its days gives a day that keeps every daily row (they are
-    linear, slot energy shares included: each is homogeneous in the day's foods), uses
-    each food at most max_days/days of a day (its use binary averages to at most that),
-    and keeps the category limit on the averaged use binaries. So `days` x this LP, with
+    linear, slot energy shares included: each is homogeneous in the day's foods), eats
+    each food (its variants together) on at most max_days/days of a day (its "eaten"
+    binary averages to at most that), and keeps the category and variant limits on the
+    averaged binaries. So `days` x this LP, with
     integers relaxed and each use binary capped at max_days/days, is a lower bound on any
     week from these foods. Pins and kept days are left out (fewer rows: still a bound).
     """
@@ -58,11 +58,8 @@ def slot_bound(
     daily = opts.daily_pins()  # eaten every day: no days-per-food share for them
     exempt = {int(m.group[i]) for i, _d in m.y if foods.index[i] in daily}
     share = min(1.0, opts.max_days_per_food / opts.days)
-    for (i, _d), v in m.y.items():
-        v.upBound = 1.0 if m.group[i] in exempt else share
-    for g, members in m.members_of.items():
-        if len(members) > 1 and g not in exempt:  # variants of one food share its days
-            m.prob += pulp.lpSum(m.y[(i, 0)] for i in members) <= share, f"share_{g}"
+    for (g, _d), z in m.eaten.items():  # a food's days, its variants' together
+        z.upBound = 1.0 if g in exempt else share
     out = run_highs(m.prob, mip=False, presolve=True)
     return out.objective * opts.days if out.status == "optimal" else None
 
@@ -165,6 +162,41 @@ def pick_candidates(
 VARIANTS_PER_LIST = 2  # 1 measured: cheaper adult week, dearer pregnancy and CKD weeks
 
 
+def repair_candidates(
+    foods, supps, targets, ub, supp_ub, objective, opts: WeekOptions, profile, made: dict
+) -> np.ndarray:
+    """Candidates for the days still to make, when the first ones ran out.
+
+    `made` holds the days made so far as (food position in `foods`, day, slot) -> steps.
+    Foods whose variety group is used up on those days are left out, and the daily LP on
+    what is left picks candidates as in step 2: the foods the remaining days can be made
+    of. Positions in `foods`; empty if no day can be made of what is left.
+    """
+    from dataclasses import replace as dc_replace
+
+    group = variety_groups(foods["name"].astype(str).tolist(), opts.variety_by)
+    days: dict[int, set[int]] = {}
+    for i, d, _s in made:
+        days.setdefault(int(group[i]), set()).add(d)
+    daily = set(group[foods.index.isin(list(opts.daily_pins()))].tolist())
+    spent = [g for g, ds in days.items() if len(ds) >= opts.max_days_per_food and g not in daily]
+    left = np.flatnonzero(~np.isin(group, spent))
+    model = build_model(
+        foods.iloc[left],
+        supps,
+        targets,
+        np.zeros(len(left)),
+        ub[left],
+        supp_ub,
+        objective=objective,
+        name="week_repair",
+    )
+    if solve_few_integers(model.prob, []).status != "optimal":
+        return np.zeros(0, dtype=int)
+    local = pick_candidates(model, foods.iloc[left], dc_replace(opts, pins=()), profile, {})
+    return left[local]
+
+
 def _spread_over_groups(order: np.ndarray, group: np.ndarray, k: int) -> list[int]:
     """The first k foods of `order`, at most VARIANTS_PER_LIST variants of one food."""
     taken: list[int] = []
@@ -180,7 +212,11 @@ def _spread_over_groups(order: np.ndarray, group: np.ndarray, k: int) -> list[in
 
 
 def _reoptimize(
-    ctx: dict, cur: dict, free: list[int], time_limit: float, allowed: np.ndarray | None = None
+    ctx: dict,
+    cur: dict,
+    free: list[int],
+    time_limit: float,
+    allowed: np.ndarray | None = None,
 ) -> dict | None:
     """Re-solve the days in `free` with every other assigned day of `cur` held fixed.
 
@@ -324,7 +360,11 @@ def _week_cost(ctx: dict, sol: dict) -> float:
 
 
 def search_week(
-    ctx: dict, keep: dict, deadline: float, partial: dict | None = None, back_off: int = 2
+    ctx: dict,
+    keep: dict,
+    deadline: float,
+    partial: dict | None = None,
+    back_off: int = 2,
 ) -> dict | None:
     """Day by day, each day the cheapest the variety rules still allow, then (with
     improve_rounds) pairs of days re-solved together.
