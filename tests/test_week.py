@@ -318,6 +318,15 @@ def test_week_settings_in_a_profile(runner, tmp_path):
     p.write_text("[week]\ndayz = 3\n")
     r = runner.invoke(cli, ["week", "--profile", str(p)])
     assert r.exit_code == 1 and "did you mean 'days'" in r.stderr
+    for body, text in [
+        ('variety_by = "nam"', "variety_by must be 'name' or 'code', not 'nam' (did you mean"),
+        ("variety_by = 3", "week.variety_by must be a string"),
+        ("improve_rounds = -1", "improve_rounds must be >= 0"),
+    ]:
+        p.write_text(f"[week]\n{body}\n")
+        r = runner.invoke(cli, ["week", "--profile", str(p)])
+        assert r.exit_code == 1 and text in r.stderr, r.stderr
+        assert "Traceback" not in r.output + r.stderr
 
 
 @pytest.mark.parametrize(
