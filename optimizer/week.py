@@ -18,6 +18,8 @@ How a week is found, and what is proven about it:
    K foods per WWEIA category per day, protein foods not on two days running, each
    slot's share of the day's energy, every daily limit. Each is ended by a node limit, so
    the same inputs and seed give the same week; `improve_rounds` re-solves pairs of days.
+   A day the foods left cannot make gets more candidates (`repair_candidates`) and is
+   made again with the days before it.
 4. The week is checked as one model with every amount fixed and re-checked day by day
    from the table, then reported with its gap to the bound of step 1: a heuristic week,
    never presented as optimal.
