@@ -82,7 +82,6 @@ def lagrangian_bound(
     # one price per food (variety_key: its variants share its days) on its "eaten" binary
     groups = sorted(m.members_of)
     y_col = np.array(_columns(m.prob, [m.eaten[(g, 0)] for g in groups]), np.int32)
-    y_group = np.arange(len(groups))
     n_keys = list(m.n)
     n_col = np.array(_columns(m.prob, [m.n[k] for k in n_keys]), np.int32)
     group_of_n = np.searchsorted(groups, [m.group[k[0]] for k in n_keys])
@@ -96,9 +95,9 @@ def lagrangian_bound(
         left = time_limit_s - (time.perf_counter() - start)
         if left <= 0:
             break
-        h.changeColsCost(n_cols, every, base_cost + _spread(n_cols, y_col, lam[y_group]))
+        h.changeColsCost(n_cols, every, base_cost + _spread(n_cols, y_col, lam))
         kinds = np.full(n_cols, cont)
-        kinds[y_col[lam[y_group] > 1e-9]] = integer
+        kinds[y_col[lam > 1e-9]] = integer
         h.changeColsIntegrality(n_cols, every, kinds)
         h.setOptionValue("time_limit", float(min(day_time_limit_s, max(left, 1.0))))
         h.run()

@@ -42,9 +42,9 @@ def slot_bound(
     linear, slot energy shares included: each is homogeneous in the day's foods), eats
     each food (its variants together) on at most max_days/days of a day (its "eaten"
     binary averages to at most that), and keeps the category and variant limits on the
-    averaged binaries. So `days` x this LP, with
-    integers relaxed and each use binary capped at max_days/days, is a lower bound on any
-    week from these foods. Pins and kept days are left out (fewer rows: still a bound).
+    averaged binaries. So `days` x this LP, with integers relaxed and each "eaten" binary
+    capped at max_days/days, is a lower bound on any week from these foods. Pins and kept
+    days are left out (fewer rows: still a bound); a food pinned for every day is uncapped.
     """
     from dataclasses import replace as dc_replace
 
@@ -106,10 +106,14 @@ def kept_items(
         if it["day"] - 1 in opts.keep_days:
             kept["supplements"].append(it)
     days_of: dict[str, set[int]] = {}
+    daily: set[str] = set()  # foods pinned without a day: no days limit
     for it in kept["items"]:
-        days_of.setdefault(variety_key(it["name"], opts.variety_by), set()).add(it["day"])
+        key = variety_key(it["name"], opts.variety_by)
+        days_of.setdefault(key, set()).add(it["day"])
+        if it["id"] in opts.daily_pins():
+            daily.add(key)
     for food, days in sorted(days_of.items()):
-        if len(days) > opts.max_days_per_food:
+        if len(days) > opts.max_days_per_food and food not in daily:
             raise ProfileError(
                 f"the kept days eat {food} on {len(days)} days, more than max_days_per_food "
                 f"({opts.max_days_per_food}) allows (was the week made with other variety "

@@ -292,6 +292,16 @@ def test_a_food_pinned_without_a_day_is_eaten_every_day(real_foods, real_supplem
     assert sorted(set(week.items.loc[week.items["id"] == "57602100", "day"])) == [1, 2, 3, 4, 5]
     assert check_variety(week) == []
     assert 0 < week.lower_bound_usd <= week.cost_usd
+    # keeping all five days keeps them, oats on each (it failed: "oats on 5 days")
+    saved = week_to_dict(week, {})
+    again = solve_week(
+        real_foods,
+        real_supplements,
+        Profile(),
+        WeekOptions(days=5, pins=opts.pins, keep_days=tuple(range(5))),
+        previous=saved,
+    )
+    assert again.items.equals(week.items)
 
 
 def test_three_meals_and_weekly_average(real_foods, real_supplements):
