@@ -49,7 +49,13 @@ TEXT_COLUMNS = {
     "description",
     "name",
 }
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
+# Companion tables written by `mealplan data build` beside foods.csv, one row per food
+# code (column `food_code`). When a food table has one of these files in its folder, its
+# columns are joined to the table on load (foods without a row get empty cells), so the
+# intake figures and ingredient flags travel with the table. A custom table without them
+# simply lacks those columns, and the rules that need them say so.
+COMPANION_FILES = ("intake.csv", "food_flags.csv")
 
 
 @dataclass(frozen=True)
@@ -83,9 +89,19 @@ def _file_version(path: Path) -> str:
     return h.hexdigest()[:12]
 
 
+def _companions(path: Path, default_unit: str) -> list[Path]:
+    """Companion files beside a food table (none for supplement catalogs)."""
+    if default_unit != "100 g":
+        return []
+    return [path.parent / n for n in COMPANION_FILES if (path.parent / n).is_file()]
+
+
 def _cache_path(path: Path, st: os.stat_result, kind: str) -> Path:
     root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mealplan"
     key = f"{CACHE_VERSION}|{kind}|{path.resolve()}|{st.st_mtime_ns}|{st.st_size}|{pd.__version__}"
+    for comp in _companions(path, kind):
+        cst = comp.stat()
+        key += f"|{comp.name}|{cst.st_mtime_ns}|{cst.st_size}"
     return root / (hashlib.sha1(key.encode()).hexdigest()[:16] + ".pkl")
 
 
@@ -106,9 +122,10 @@ def _load_cached(path: Path, default_unit: str, what: str) -> FoodTable:
             return pickle.load(fh)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
-    table = FoodTable(
-        normalise(read_csv(path), str(path), default_unit), str(path), _file_version(path)
-    )
+    frame = normalise(read_csv(path), str(path), default_unit)
+    for comp in _companions(path, default_unit):
+        frame = join_companion(frame, comp)
+    table = FoodTable(frame, str(path), _file_version(path))
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
@@ -118,6 +135,29 @@ def _load_cached(path: Path, default_unit: str, what: str) -> FoodTable:
     except OSError:
         pass  # a cache we cannot write only costs time
     return table
+
+
+def join_companion(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Join a companion table's columns (numbers where every cell is one) on food code."""
+    raw = read_csv(path)
+    if "food_code" not in raw.columns:
+        raise FoodTableError(f"{path}: companion table has no food_code column")
+    raw = raw.set_index(raw["food_code"].str.strip()).drop(columns="food_code")
+    clash = [c for c in raw.columns if c in frame.columns]
+    if clash:
+        raise FoodTableError(f"{path}: column '{clash[0]}' is already in the food table")
+    out = frame.copy()
+    for c in raw.columns:
+        text = raw[c].str.strip()
+        nums = pd.to_numeric(text.where(text != "", None), errors="coerce")
+        is_num = bool((nums.notna() | (text == "")).all()) and c not in TEXT_COLUMNS
+        col = nums.astype(float) if is_num else text
+        out[c] = (
+            col.reindex(out.index).to_numpy()
+            if is_num
+            else col.reindex(out.index).fillna("").to_numpy()
+        )
+    return out
 
 
 def load_supplements(path: Path) -> FoodTable:
