@@ -35,6 +35,7 @@ def _moved(target: Target, bound: str, delta: float) -> Target:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stage", [LifeStage("male", 60), LifeStage("female", 34)])
 def test_shadow_prices_match_finite_differences(stage, real_foods, real_supplements):
     prof = Profile(stage=stage)
@@ -84,6 +85,7 @@ def test_infeasibility_relaxation_is_sufficient_and_minimal():
         solve_plan(table(MG_FOODS), no_supplements(), smaller)
 
 
+@pytest.mark.slow
 def test_vegan_no_supplements_tight_budget(real_foods, real_supplements):
     prof = Profile(
         diets=("vegan",),

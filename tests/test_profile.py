@@ -110,6 +110,7 @@ def test_unknown_food_code_in_limits(tmp_path, real_foods, real_supplements):
         solve_plan(real_foods, real_supplements, load_profile(p))
 
 
+@pytest.mark.slow
 def test_bundled_profiles_load_and_solve(real_foods, real_supplements):
     from optimizer.plan import solve_plan
     from optimizer.profile_io import bundled_profiles
@@ -122,6 +123,7 @@ def test_bundled_profiles_load_and_solve(real_foods, real_supplements):
         assert plan.cost_usd > 0
 
 
+@pytest.mark.slow
 def test_kidney_disease_drops_mineral_supplements(real_foods, real_supplements):
     from optimizer.plan import solve_plan
 

@@ -10,6 +10,8 @@ from optimizer.prices import price_basis
 from optimizer.profile import Profile
 from optimizer.targets import SHARES, LifeStage
 
+pytestmark = pytest.mark.slow  # every test here solves on the real table
+
 # Key DRI values per life stage, typed in from the DRI reports (not read from data/):
 # (Mg RDA, supplemental Mg UL, K AI, Ca RDA, Ca UL, Na CDRR)
 STAGES = {

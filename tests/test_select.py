@@ -155,6 +155,7 @@ def test_select_combines_include_exclude_and_diet(t):
         select_foods(t, Profile(include_only=("honey",), diets=("vegan",)), "p")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "diet", ["vegan", "vegetarian", "pescatarian", "dairy_free", "no_nuts", "gluten_free"]
 )

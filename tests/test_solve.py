@@ -54,6 +54,7 @@ def scipy_optimum(model) -> float:
     return float(res.fun)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "stage",
     [
@@ -70,6 +71,7 @@ def test_full_table_optimum_matches_scipy(stage, real_foods, real_supplements):
     assert ours.objective == pytest.approx(scipy_optimum(model), abs=1e-6)
 
 
+@pytest.mark.slow
 def test_branching_matches_highs_mip_on_the_full_table(real_foods, real_supplements):
     model = model_for(real_foods, real_supplements, Profile())
     ours = solve_few_integers(model.prob, model.units).objective
@@ -102,6 +104,7 @@ def test_bulk_handoff_matches_stock_pulp_highs():
         assert ours == pytest.approx(pulp.value(prob.objective), abs=1e-7)
 
 
+@pytest.mark.slow
 def test_random_profiles_never_break_a_constraint(real_foods, real_supplements):
     # Property: whatever the life stage, a returned plan keeps every bound (solve_plan
     # re-verifies; here we also require that loosening a target never raises the cost).
