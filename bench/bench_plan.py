@@ -51,7 +51,7 @@ def raw_highs(args, mip: bool = True) -> tuple[float, float]:
     rows = list(model.rows.values())
     dense = np.vstack([np.concatenate([r.food, r.supp]) for r in rows])
     rhs = np.array(
-        [r.value if model.quantities[r.target].denominator is None else 0.0 for r in rows]
+        [r.rhs for r in rows]
     )
     is_min = np.array([r.bound == "min" for r in rows])
     inf = highspy.kHighsInf

@@ -9,9 +9,12 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from optimizer.model import Model, affine, column
-from optimizer.solve import TOL, solve_few_integers
+from optimizer.model import Model, build_model
+from optimizer.quantities import column, totals_of
+from optimizer.rows import RowSpec, affine
+from optimizer.solve import solve_few_integers
 from optimizer.targets import Target
+from optimizer.tolerances import TOL, is_tight
 
 # Limits that protect health are never relaxed by the diagnosis.
 SAFETY_KINDS = ("UL", "LIMIT")
@@ -84,26 +87,17 @@ def bindings(
 ) -> list[Binding]:
     """Binding target rows with their shadow prices (from the LP with supplements fixed)."""
     by_name = {c.name: c for c in model.prob.constraints()}
-    tmap = {t.name: t for t in targets}
     out = []
     for name, spec in model.rows.items():
         con = by_name.get(name)
-        if con is None or con.pi is None or con.slack is None:
-            continue
-        if abs(con.slack) > 1e-6 * max(1.0, abs(spec.value)):
+        if con is None or con.pi is None or not is_tight(con.slack, spec.value):
             continue
         q = model.quantities[spec.target]
-        if q.denominator is None:
-            per_unit = con.pi
-        else:
-            den = float(
-                column(model.foods, q.denominator) @ amount
-                + column(model.supplements, q.denominator) @ units
-            )
-            per_unit = con.pi * den
-        t = tmap[spec.target]
-        kind = t.min_kind if spec.bound == "min" else t.max_kind
-        src = t.min_source if spec.bound == "min" else t.max_source
+        per_unit = con.pi
+        if q.denominator is not None:  # per unit of the share, not of its row
+            totals = totals_of(model.foods, amount, model.supplements, units, q.columns())
+            per_unit = con.pi * totals.get(q.denominator, q.scope)
+        kind, src = spec.kind, spec.source
         semi = 100 * per_unit * spec.value * 0.01 / cost if cost > 0 else 0.0
         if spec.bound == "max":
             semi = -semi  # tightening a max means lowering it
@@ -158,48 +152,45 @@ def binding_caps(model: Model, amount: np.ndarray, top: int = 10) -> pd.DataFram
 def diagnose_infeasible(model: Model, targets: list[Target]) -> Diagnosis:
     """Re-solve with elastic shortfall/excess on every target that is not a safety limit.
 
-    The objective is the sum of violations as fractions of their targets, so the
-    answer is the smallest relative relaxation that makes a plan possible.
+    The elastic model is the same model (same rows, built by the same builder) with one
+    non-negative slack variable per relaxable row. The objective is the sum of violations
+    as fractions of their targets, so the answer is the smallest relative relaxation
+    that makes a plan possible.
     """
     tmap = {t.name: t for t in targets}
-    prob = pulp.LpProblem("elastic", pulp.LpMinimize)
-    n, m = len(model.foods), len(model.supplements)
-    av = prob.add_variable_dict("amount", [f"f{i}" for i in range(n)], lowBound=0)
-    uv = prob.add_variable_dict(
-        "units", [f"s{i}" for i in range(m)], lowBound=0, cat=pulp.LpInteger
-    )
-    amount = [av[f"f{i}"] for i in range(n)]
-    units = [uv[f"s{i}"] for i in range(m)]
-    for v, lo, hi in zip(amount, model.food_lb, model.food_ub, strict=True):
-        v.lowBound, v.upBound = float(lo), float(hi)
-    for v, lo, hi in zip(units, model.supp_lb, model.supp_ub, strict=True):
-        v.lowBound, v.upBound = float(lo), float(hi)
-    elastic = {}
     energy = tmap.get("energy_kcal")
     kcal = (energy.min or energy.max or 2000.0) if energy else 2000.0
-    objective = []
-    for name, spec in model.rows.items():
-        t = tmap[spec.target]
-        kind = t.min_kind if spec.bound == "min" else t.max_kind
-        q = model.quantities[spec.target]
-        pairs = [(amount[i], c) for i, c in enumerate(spec.food) if c != 0]
-        pairs += [(units[i], c) for i, c in enumerate(spec.supp) if c != 0]
-        rhs = spec.value if q.denominator is None else 0.0
-        if kind in SAFETY_KINDS:
-            expr = affine(pairs)
-        else:
-            e = prob.add_variable_dict(f"e_{name}", ["v"], lowBound=0)["v"]
-            elastic[name] = e
-            sign = 1.0 if spec.bound == "min" else -1.0
-            expr = affine(pairs + [(e, sign)])
-            # weight: 1 / (target in its row's units), so the sum is in "fractions"
-            scale = abs(spec.value) if q.denominator is None else abs(spec.value) * kcal
-            objective.append((e, 1.0 / max(scale, 1e-6)))
-        prob += (expr >= rhs if spec.bound == "min" else expr <= rhs), name
+    elastic: dict[str, tuple[pulp.LpVariable, RowSpec]] = {}
+    objective: list[tuple[pulp.LpVariable, float]] = []
+
+    def relax(prob: pulp.LpProblem, spec: RowSpec) -> list[tuple[pulp.LpVariable, float]]:
+        if spec.kind in SAFETY_KINDS:
+            return []
+        e = prob.add_variable_dict(f"e_{spec.name}", ["v"], lowBound=0)["v"]
+        elastic[spec.name] = (e, spec)
+        # weight: 1 / (target in its row's units), so the sum is in "fractions"
+        ratio = model.quantities[spec.target].is_ratio
+        scale = abs(spec.value) * (kcal if ratio else 1.0)
+        objective.append((e, 1.0 / max(scale, 1e-6)))
+        return [(e, 1.0 if spec.bound == "min" else -1.0)]
+
+    em = build_model(
+        model.foods,
+        model.supplements,
+        targets,
+        model.food_lb,
+        model.food_ub,
+        model.supp_ub,
+        objective=model.objective,
+        supp_lb=model.supp_lb,
+        name="elastic",
+        relax=relax,
+    )
     # a tiny cost term picks the cheapest among equally small relaxations
-    cost_pairs = [(amount[i], 1e-6 * c) for i, c in enumerate(model.cost_food) if c]
-    cost_pairs += [(units[i], 1e-6 * c) for i, c in enumerate(model.cost_supp) if c]
-    prob += affine(objective + cost_pairs)
+    cost_pairs = [(em.amount[i], 1e-6 * c) for i, c in enumerate(em.cost_food) if c]
+    cost_pairs += [(em.units[i], 1e-6 * c) for i, c in enumerate(em.cost_supp) if c]
+    em.prob.setObjective(affine(objective + cost_pairs))
+    prob, amount, units = em.prob, em.amount, em.units
     outcome = solve_few_integers(prob, units)
     if outcome.status != "optimal":
         return Diagnosis(
@@ -215,26 +206,24 @@ def diagnose_infeasible(model: Model, targets: list[Target]) -> Diagnosis:
         )
     x = np.array([v.varValue or 0.0 for v in amount])
     u = np.array([round(v.varValue or 0.0) for v in units], dtype=float)
+    needed = {c for q in model.quantities.values() for c in q.columns()}
+    totals = totals_of(model.foods, x, model.supplements, u, sorted(needed))
     shortfalls = []
-    for name, e in elastic.items():
-        val = e.varValue or 0.0
-        spec = model.rows[name]
+    for e, spec in elastic.values():
         q = model.quantities[spec.target]
-        if val <= TOL * max(1.0, abs(spec.value)):
+        if (e.varValue or 0.0) <= TOL * max(1.0, abs(spec.value)):
             continue
-        achieved = _achieved(model, spec.target, x, u)
+        achieved = q.evaluate(totals)
         gap = abs(achieved - spec.value)
         if gap <= 1e-6:
             continue
-        t = tmap[spec.target]
-        kind = t.min_kind if spec.bound == "min" else t.max_kind
         fix = _cheapest_fix(model, spec.target, gap) if spec.bound == "min" else ""
         shortfalls.append(
-            Shortfall(spec.target, spec.bound, spec.value, achieved, gap, q.unit, kind, fix)
+            Shortfall(spec.target, spec.bound, spec.value, achieved, gap, q.unit, spec.kind, fix)
         )
     shortfalls.sort(key=lambda s: -s.gap / max(abs(s.value), 1e-9))
     dj = np.array([v.dj if v.dj is not None else 0.0 for v in amount])
-    blocking = _blocking(model, prob, x, dj, tmap)
+    blocking = _blocking(model, prob, x, dj)
     foods = model.foods.assign(amount_units=x)[x > 1e-7]
     closest = pd.DataFrame(
         {
@@ -254,19 +243,6 @@ def diagnose_infeasible(model: Model, targets: list[Target]) -> Diagnosis:
     )
     cost = float(closest["cost_usd"].sum() + closest_s["cost_usd"].sum())
     return Diagnosis(shortfalls, blocking, closest, closest_s, cost)
-
-
-def _achieved(model: Model, target: str, x: np.ndarray, u: np.ndarray) -> float:
-    q = model.quantities[target]
-    fn = 0.0 if q.supplements_only else float(column(model.foods, q.numerator) @ x)
-    sn = 0.0 if q.foods_only else float(column(model.supplements, q.numerator) @ u)
-    num = (fn + sn) * q.factor * q.scale
-    if q.denominator is None:
-        return num
-    den = float(
-        column(model.foods, q.denominator) @ x + column(model.supplements, q.denominator) @ u
-    )
-    return num / den if den > 0 else math.nan
 
 
 def _cheapest_fix(model: Model, target: str, gap: float) -> str:
@@ -300,24 +276,19 @@ def _cheapest_fix(model: Model, target: str, gap: float) -> str:
     return f"{best[1]} (about ${best[0]:.2f}/day, ignoring the other limits)"
 
 
-def _blocking(
-    model: Model, prob: pulp.LpProblem, x: np.ndarray, dj: np.ndarray, tmap: dict[str, Target]
-) -> list[str]:
+def _blocking(model: Model, prob: pulp.LpProblem, x: np.ndarray, dj: np.ndarray) -> list[str]:
     """Hard limits that hold in the closest plan: safety limits and per-food caps."""
     out = []
     by_name = {c.name: c for c in prob.constraints()}
     for name, spec in model.rows.items():
-        t = tmap[spec.target]
-        kind = t.min_kind if spec.bound == "min" else t.max_kind
         con = by_name.get(name)
         if (
-            kind in SAFETY_KINDS
+            spec.kind in SAFETY_KINDS
             and con is not None
-            and con.slack is not None
-            and abs(con.slack) <= 1e-6 * max(1.0, abs(spec.value))
+            and is_tight(con.slack, spec.value)
             and abs(con.pi or 0) > 1e-12
         ):
-            out.append(f"{spec.target} {spec.bound} {spec.value:g} ({kind}) is reached")
+            out.append(f"{spec.target} {spec.bound} {spec.value:g} ({spec.kind}) is reached")
     caps = (x >= model.food_ub - 1e-7) & (model.food_ub > 0) & (dj < -1e-12)
     names = model.foods["name"].to_numpy()[caps]
     if len(names):

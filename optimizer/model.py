@@ -12,26 +12,18 @@ two-sided target or a share costs no second dense row.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pulp
 
 from optimizer.errors import ProfileError, did_you_mean
-from optimizer.targets import Quantity, Target, quantity
+from optimizer.quantities import Quantity, column, resolve_quantities
+from optimizer.rows import Relax, RowSpec, add_target_rows, affine, slug
+from optimizer.targets import Target
 
-
-@dataclass(frozen=True)
-class RowSpec:
-    """What a constraint means, so `explain` never parses names."""
-
-    name: str  # e.g. "min_magnesium_mg"
-    target: str  # quantity name, e.g. "magnesium_mg"
-    bound: str  # "min" or "max"
-    value: float
-    food: np.ndarray = field(repr=False)
-    supp: np.ndarray = field(repr=False)
+__all__ = ["Model", "RowSpec", "affine", "build_model", "column", "resolve_quantities"]
 
 
 @dataclass
@@ -54,66 +46,6 @@ class Model:
     objective: str = "price"
 
 
-def affine(pairs: list[tuple]) -> pulp.LpAffineExpression:
-    """An affine expression from (variable, coefficient) pairs, in PuLP 3.3 and 4.x."""
-    make = getattr(pulp.LpAffineExpression, "from_list", None)
-    return make(pairs) if make else pulp.LpAffineExpression(pairs)
-
-
-def column(frame: pd.DataFrame, name: str) -> np.ndarray:
-    """A numeric column as floats, zeros when the frame does not have it."""
-    if name in frame.columns:
-        return np.nan_to_num(frame[name].to_numpy(dtype=float), nan=0.0)
-    return np.zeros(len(frame))
-
-
-def row_coefficients(
-    q: Quantity, bound: float, foods: pd.DataFrame, supps: pd.DataFrame
-) -> tuple[np.ndarray, np.ndarray, float]:
-    """Coefficients and right-hand side of `q` compared with `bound`."""
-    f_num = column(foods, q.numerator) * q.factor * q.scale
-    s_num = column(supps, q.numerator) * q.factor * q.scale
-    if q.supplements_only:
-        f_num = np.zeros(len(foods))
-    if q.foods_only:
-        s_num = np.zeros(len(supps))
-    if q.denominator is None:
-        return f_num, s_num, bound
-    return (
-        f_num - bound * column(foods, q.denominator),
-        s_num - bound * column(supps, q.denominator),
-        0.0,
-    )
-
-
-def resolve_quantities(
-    targets: Sequence[Target], columns: list[str], where: str
-) -> dict[str, Quantity]:
-    """Map every target to a quantity of the food table, or fail with a hint."""
-    out = {}
-    known = list(columns) + [
-        "supplemental_magnesium_mg",
-        "protein_pct_energy",
-        "fat_pct_energy",
-        "carbohydrate_pct_energy",
-        "saturated_fat_pct_energy",
-        "added_sugars_pct_energy",
-    ]
-    for t in targets:
-        q = quantity(t.name, columns)
-        if q is None:
-            if "USER" not in (t.min_kind, t.max_kind):
-                raise ProfileError(
-                    f"{where}: the food table has no column '{t.name}' for the default "
-                    f"{t.min_kind or t.max_kind} target (use --no-defaults, or defaults = "
-                    "false in the profile, and set your own targets)"
-                )
-            src = t.min_source if t.min_kind == "USER" else t.max_source
-            raise ProfileError(f"{src}: unknown nutrient '{t.name}'{did_you_mean(t.name, known)}")
-        out[t.name] = q
-    return out
-
-
 def build_model(
     foods: pd.DataFrame,
     supplements: pd.DataFrame,
@@ -125,8 +57,12 @@ def build_model(
     supp_lb: np.ndarray | None = None,
     where: str = "profile",
     name: str = "meal_plan",
+    relax: Relax | None = None,
 ) -> Model:
-    """Minimise `objective` over food amounts and whole supplement units."""
+    """Minimise `objective` over food amounts and whole supplement units.
+
+    `relax` adds elastic terms to target rows (the infeasibility report's model).
+    """
     columns = list(foods.columns)
     quantities = resolve_quantities(targets, columns, where)
     prob = pulp.LpProblem(name, pulp.LpMinimize)
@@ -151,37 +87,25 @@ def build_model(
     cost_food = column(foods, objective)
     cost_supp = column(supplements, objective)
     prob += _expr(amount, cost_food, units, cost_supp)
-    rows: dict[str, RowSpec] = {}
-    totals: dict[tuple[str, str], object] = {}
+    totals: dict[tuple[str, str], pulp.LpVariable] = {}
 
-    def total(col: str, scope: str):
+    def total(col: str, scope: str) -> pulp.LpVariable:
         """A variable equal to the day's total of `col` (one dense row per column)."""
         key = (col, scope)
         if key not in totals:
             prefix = {"all": "total", "supp": "supp_total", "food": "food_total"}[scope]
-            var = prob.add_variable_dict(f"{prefix}_{_safe(col)}", ["v"])["v"]
+            var = prob.add_variable_dict(f"{prefix}_{slug(col)}", ["v"])["v"]
             fc = column(foods, col) if scope != "supp" else np.zeros(len(foods))
             sc = column(supplements, col) if scope != "food" else np.zeros(len(supplements))
             prob.addConstraint(
-                _expr(amount, -fc, units, -sc, [(var, 1.0)]) == 0, f"def_{prefix}_{_safe(col)}"
+                _expr(amount, -fc, units, -sc, [(var, 1.0)]) == 0, f"def_{prefix}_{slug(col)}"
             )
             totals[key] = var
         return totals[key]
 
-    for t in targets:
-        q = quantities[t.name]
-        scope = "supp" if q.supplements_only else "food" if q.foods_only else "all"
-        for bound, value in (("min", t.min), ("max", t.max)):
-            if value is None:
-                continue
-            fc, sc, rhs = row_coefficients(q, value, foods, supplements)
-            cname = f"{bound}_{_safe(t.name)}"
-            pairs = [(total(q.numerator, scope), q.factor * q.scale)]
-            if q.denominator is not None:
-                pairs.append((total(q.denominator, scope), -value))
-            expr = affine(pairs)
-            prob += (expr >= rhs if bound == "min" else expr <= rhs), cname
-            rows[cname] = RowSpec(cname, t.name, bound, value, fc, sc)
+    rows = add_target_rows(
+        prob, total, targets, quantities, relax=relax, numeric=(foods, supplements)
+    )
     return Model(
         prob,
         foods,
@@ -198,10 +122,6 @@ def build_model(
         np.asarray(supp_lb, float),
         objective,
     )
-
-
-def _safe(name: str) -> str:
-    return name.replace(":", "_per_")
 
 
 def _expr(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -10,12 +9,15 @@ import pandas as pd
 
 from optimizer.errors import InfeasibleError, SolverError
 from optimizer.foods import FoodTable
-from optimizer.model import Model, build_model, column
+from optimizer.model import Model, build_model
 from optimizer.prices import PriceBasis, price_basis
 from optimizer.profile import Profile, compile_targets, validate_profile
+from optimizer.quantities import totals_of
+from optimizer.rows import nutrient_rows
 from optimizer.select import food_bounds, select_foods, select_supplements
 from optimizer.solve import SolveOutcome, solve_few_integers
-from optimizer.targets import Quantity, Target
+from optimizer.targets import Target
+from optimizer.tolerances import VERIFY_REL, violates
 
 DISCLAIMER = (
     "This plan is information, not medical advice. Ask a doctor or registered "
@@ -44,32 +46,6 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     model: Model | None = field(default=None, repr=False)
     values: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
-
-
-def evaluate(q: Quantity, totals: dict[str, float], supp_totals: dict[str, float]) -> float:
-    """The value of a quantity for given totals (shares as % of energy)."""
-    src = supp_totals if q.supplements_only else totals
-    num = src.get(q.numerator, 0.0) * q.factor * q.scale
-    if q.denominator is None:
-        return num
-    den = src.get(q.denominator, 0.0)
-    return num / den if den > 0 else math.nan
-
-
-def totals_of(
-    foods: pd.DataFrame,
-    amount: np.ndarray,
-    supps: pd.DataFrame,
-    units: np.ndarray,
-    names: list[str],
-) -> tuple[dict[str, float], dict[str, float]]:
-    """Column totals over foods and supplements, and over supplements alone."""
-    tot, sup = {}, {}
-    for n in names:
-        s = float(column(supps, n) @ units) if len(supps) else 0.0
-        tot[n] = float(column(foods, n) @ amount) + s
-        sup[n] = s
-    return tot, sup
 
 
 @dataclass
@@ -145,23 +121,17 @@ def solve_plan(
     return make_plan(model, profile, targets, prices, table, amount, units, outcome)
 
 
-def verify(model: Model, amount: np.ndarray, units: np.ndarray, tol: float = 1e-5) -> None:
+def verify(model: Model, amount: np.ndarray, units: np.ndarray) -> None:
     """Re-check every row and bound from the numbers; never report a violating plan."""
-    if np.any(amount < model.food_lb - tol) or np.any(amount > model.food_ub + tol):
+    slack = VERIFY_REL * np.maximum(1.0, np.abs(model.food_ub))
+    if np.any(amount < model.food_lb - slack) or np.any(amount > model.food_ub + slack):
         raise SolverError("HiGHS returned amounts outside the per-food limits")
     for spec in model.rows.values():
         lhs = float(spec.food @ amount + spec.supp @ units)
-        rhs = spec.value if not _is_share(model, spec.target) else 0.0
-        scale = max(1.0, abs(rhs))
-        bad = lhs < rhs - tol * scale if spec.bound == "min" else lhs > rhs + tol * scale
-        if bad:
+        if violates(lhs, spec.rhs, spec.bound):
             raise SolverError(
-                f"HiGHS returned a plan that breaks {spec.name} ({lhs:.6g} vs {rhs:.6g})"
+                f"HiGHS returned a plan that breaks {spec.name} ({lhs:.6g} vs {spec.rhs:.6g})"
             )
-
-
-def _is_share(model: Model, target: str) -> bool:
-    return model.quantities[target].denominator is not None
 
 
 def make_plan(
@@ -203,33 +173,9 @@ def make_plan(
         }
     )
     cost = float(food_df["cost_usd"].sum() + supp_df["cost_usd"].sum())
-    needed = {c for q in model.quantities.values() for c in (q.numerator, q.denominator) if c}
-    tot, sup = totals_of(foods, amount, supps, units, sorted(needed | {"cost_usd"}))
-    rows = []
-    for t in targets:
-        q = model.quantities[t.name]
-        value = evaluate(q, tot, sup)
-        bind = [
-            b
-            for b in ("min", "max")
-            if (b in ("min",) and t.min is not None and _binds(value, t.min))
-            or (b == "max" and t.max is not None and _binds(value, t.max))
-        ]
-        ref = t.min if t.min is not None else t.max
-        if t.min is not None and t.max is not None and t.min_kind == t.max_kind == "EER":
-            ref = (t.min + t.max) / 2  # the calorie need itself
-        if q.denominator is not None:
-            ref = None  # a share's "% of target" would mislead
-        rows.append(
-            {
-                "nutrient": t.name,
-                "unit": q.unit,
-                "amount": value,
-                **t.fields(),
-                "pct_of_target": 100 * value / ref if ref else math.nan,
-                "binding": ",".join(bind),
-            }
-        )
+    needed = {c for q in model.quantities.values() for c in q.columns()}
+    totals = totals_of(foods, amount, supps, units, sorted(needed))
+    rows = nutrient_rows(targets, model.quantities, totals)
     notes = [DISCLAIMER]
     if profile.kidney_disease:
         notes.append(CLINICIAN_NOTE)
@@ -248,7 +194,3 @@ def make_plan(
         model,
         (amount, units),
     )
-
-
-def _binds(value: float, bound: float) -> bool:
-    return abs(value - bound) <= max(1e-4, 1e-6 * abs(bound))

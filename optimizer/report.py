@@ -180,8 +180,7 @@ def render_diagnosis(d) -> str:
 
 def render_targets(prof, targets, fmt: str = "table") -> str:
     """The effective targets with kind and source."""
-    from optimizer.model import resolve_quantities  # noqa: F401 (units only)
-    from optimizer.targets import quantity, unit_of
+    from optimizer.quantities import quantity, unit_of
 
     rows = []
     for t in targets:
@@ -324,7 +323,7 @@ GROUP_SHOW = (
 
 def render_food(row: pd.Series, prices) -> str:
     """Nutrients per unit and per serving, price and food groups of one food."""
-    from optimizer.targets import unit_of
+    from optimizer.quantities import unit_of
 
     unit = row["unit_label"]
     srv = row["serving_units"]

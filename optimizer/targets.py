@@ -25,63 +25,6 @@ DGA_2020 = "Dietary Guidelines for Americans 2020-2025"
 
 
 @dataclass(frozen=True)
-class Quantity:
-    """Something a target can bound: a column total, a supplement-only total, or a share."""
-
-    name: str
-    unit: str
-    numerator: str  # food-table column
-    factor: float = 1.0  # e.g. 4 kcal per g protein
-    denominator: str | None = None  # for shares and ratios
-    scale: float = 1.0  # 100 for "% of energy"
-    supplements_only: bool = False
-    foods_only: bool = False
-
-
-SHARES = {
-    "protein_pct_energy": ("protein_g", 4.0),
-    "fat_pct_energy": ("fat_g", 9.0),
-    "carbohydrate_pct_energy": ("carbohydrate_g", 4.0),
-    "saturated_fat_pct_energy": ("saturated_fat_g", 9.0),
-    "added_sugars_pct_energy": ("added_sugars_g", 4.0),
-}
-
-
-def unit_of(column: str) -> str:
-    """Return the unit a column name carries ('magnesium_mg' -> 'mg')."""
-    for suffix, unit in (
-        ("_cup_eq", "cup-eq"),
-        ("_oz_eq", "oz-eq"),
-        ("_tsp_eq", "tsp-eq"),
-        ("_kcal", "kcal"),
-        ("_mg", "mg"),
-        ("_ug", "µg"),
-        ("_g", "g"),
-        ("_usd", "USD"),
-    ):
-        if column.endswith(suffix):
-            return unit
-    return ""
-
-
-def quantity(name: str, columns: list[str] | tuple[str, ...]) -> Quantity | None:
-    """Resolve a target name against the food table's columns; None if unknown."""
-    if name in SHARES:
-        col, factor = SHARES[name]
-        return Quantity(name, "% of energy", col, factor, "energy_kcal", 100.0)
-    if name == "supplemental_magnesium_mg":
-        return Quantity(name, "mg", "magnesium_mg", supplements_only=True)
-    if ":" in name:
-        num, den = name.split(":", 1)
-        if num in columns and den in columns:
-            return Quantity(name, "ratio", num, 1.0, den, 1.0)
-        return None
-    if name in columns:
-        return Quantity(name, unit_of(name), name)
-    return None
-
-
-@dataclass(frozen=True)
 class Target:
     """A bound on one quantity, with where it comes from."""
 

@@ -10,9 +10,11 @@ import pulp
 
 from optimizer.errors import ProfileError, SolverError
 from optimizer.model import affine, column
-from optimizer.plan import evaluate
+from optimizer.quantities import totals_of
+from optimizer.rows import RowSpec, add_target_rows, nutrient_rows
 from optimizer.solve import SolveOutcome
-from optimizer.targets import Quantity
+from optimizer.targets import Target
+from optimizer.tolerances import STEP_REACH_REL
 from optimizer.week_rules import (
     USUAL_INTAKE,
     WeekOptions,
@@ -154,7 +156,15 @@ class WeekModel:
                         f"rot_{g}_{a}_{b}",
                     )
         # daily totals, slot energy shares and targets
-        self.rows: dict[str, tuple] = {}
+        self.rows: dict[str, RowSpec] = {}
+
+        def floor(t: Target, bound: str, value: float) -> float:
+            """Weekly averages keep a daily floor on the usual-intake minimums."""
+            if bound == "min" and opts.weekly_average and t.name in USUAL_INTAKE:
+                return value * opts.daily_floor
+            return value
+
+        self.floor = floor
         shares = dict(opts.slot_shares)
         self._prob, self._by_day, self._totals = prob, by_day, {}
         for d in range(D):
@@ -171,24 +181,11 @@ class WeekModel:
                     hi = min(1.0, shares[s] + opts.slot_tolerance)
                     prob += affine(terms + [(energy, -lo)]) >= 0, f"slot_min_{s}_{d}"
                     prob += affine(terms + [(energy, -hi)]) <= 0, f"slot_max_{s}_{d}"
-            for t in targets:
-                q = self.quantities[t.name]
-                scope = "supp" if q.supplements_only else "food" if q.foods_only else "all"
-                for bound, value in (("min", t.min), ("max", t.max)):
-                    if value is None:
-                        continue
-                    daily = value
-                    if bound == "min" and opts.weekly_average and t.name in USUAL_INTAKE:
-                        daily = value * opts.daily_floor
-                    pairs = [(total(q.numerator, scope), q.factor * q.scale)]
-                    rhs = daily
-                    if q.denominator is not None:
-                        pairs.append((total(q.denominator, scope), -daily))
-                        rhs = 0.0
-                    name = f"d{d}_{bound}_{_slug(t.name)}"
-                    expr = affine(pairs)
-                    prob += (expr >= rhs if bound == "min" else expr <= rhs), name
-                    self.rows[name] = (t.name, bound, daily, d)
+            self.rows.update(
+                add_target_rows(
+                    prob, total, targets, self.quantities, prefix=f"d{d}_", day=d, floor=floor
+                )
+            )
         if opts.weekly_average:
             for t in targets:
                 if t.name in USUAL_INTAKE and t.min is not None:
@@ -360,7 +357,6 @@ class WeekModel:
 
     def _check_day(self, d: int, items: pd.DataFrame, sup: pd.DataFrame) -> pd.DataFrame:
         """Nutrient rows for one day, computed from the table; a broken limit is an error."""
-        opts = self.opts
         day = items[items["day"] == d + 1]
         pos = {fid: i for i, fid in enumerate(self.foods.index)}
         amount = np.zeros(len(self.foods))
@@ -372,37 +368,19 @@ class WeekModel:
             sup[sup["day"] == d + 1]["id"], sup[sup["day"] == d + 1]["units"], strict=True
         ):
             units[spos[sid]] += k
-        needed = {c for q in self.quantities.values() for c in (q.numerator, q.denominator) if c}
-        tot = {
-            c: float(column(self.foods, c) @ amount + column(self.supps, c) @ units) for c in needed
-        }
-        sup_tot = {c: float(column(self.supps, c) @ units) for c in needed}
-        out = []
-        for t in self.targets:
-            q: Quantity = self.quantities[t.name]
-            value = evaluate(q, tot, sup_tot)
-            lo = t.min
-            if lo is not None and opts.weekly_average and t.name in USUAL_INTAKE:
-                lo = t.min * opts.daily_floor
-            tol = 1e-6 * max(1.0, abs(lo or t.max or 1.0))
-            if (lo is not None and value < lo - tol) or (t.max is not None and value > t.max + tol):
-                raise SolverError(f"day {d + 1}: the returned week breaks {t.name} ({value:g})")
-            bind = [
-                b
-                for b, lim in (("min", lo), ("max", t.max))
-                if lim is not None and abs(value - lim) <= max(1e-4, 0.005 * abs(lim))
-            ]
-            out.append(
-                {
-                    "nutrient": t.name,
-                    "unit": q.unit,
-                    "amount": value,
-                    **t.fields(),
-                    "daily_min": lo,
-                    "binding": ",".join(bind),
-                }
-            )
-        return pd.DataFrame(out)
+        needed = sorted({c for q in self.quantities.values() for c in q.columns()})
+        totals = totals_of(self.foods, amount, self.supps, units, needed)
+        rows = nutrient_rows(
+            self.targets,
+            self.quantities,
+            totals,
+            floor=self.floor,
+            reach_rel=STEP_REACH_REL,
+            where=f"day {d + 1} of the week",
+        )
+        for r in rows:
+            r.pop("pct_of_target")
+        return pd.DataFrame(rows)
 
 
 def _slug(text: str) -> str:

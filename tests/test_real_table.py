@@ -8,7 +8,8 @@ import pytest
 from optimizer.plan import solve_plan
 from optimizer.prices import price_basis
 from optimizer.profile import Profile
-from optimizer.targets import SHARES, LifeStage
+from optimizer.quantities import SHARES
+from optimizer.targets import LifeStage
 
 pytestmark = pytest.mark.slow  # every test here solves on the real table
 

@@ -34,7 +34,7 @@ def scipy_optimum(model) -> float:
     a = np.array([np.concatenate([r.food, r.supp]) for r in model.rows.values()])
     lo, hi = [], []
     for r in model.rows.values():
-        rhs = r.value if model.quantities[r.target].denominator is None else 0.0
+        rhs = r.rhs
         lo.append(rhs if r.bound == "min" else -np.inf)
         hi.append(rhs if r.bound == "max" else np.inf)
     c = np.concatenate([model.cost_food, model.cost_supp])

@@ -11,8 +11,8 @@ import pytest
 
 from optimizer.cli import cli
 from optimizer.profile import Profile
+from optimizer.quantities import SHARES
 from optimizer.render import usd
-from optimizer.targets import SHARES
 from optimizer.week import WeekOptions, check_variety, slots_for, solve_week
 from optimizer.week_render import render_week_html, render_week_table, week_to_dict
 
