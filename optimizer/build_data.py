@@ -1,4 +1,4 @@
-"""Build data/foods.csv and data/cpi_food_at_home.csv from the raw USDA and BLS files.
+"""Build data/foods.csv, intake.csv and cpi_food_at_home.csv from the raw USDA/CDC/BLS files.
 
 Run as `mealplan data build --raw ../shared/data/raw`. The output is committed; this
 module is the record of how it was made (see data/SOURCES.md).
@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from optimizer.build_intake import build_intake
 from optimizer.errors import DataBuildError
 from optimizer.fileio import write_atomic
 
@@ -227,15 +228,17 @@ def build_cpi(raw: Path) -> pd.DataFrame:
 
 
 def build_data(raw: Path, out: Path) -> dict[str, int]:
-    """Write foods.csv, cpi_food_at_home.csv and the reference tables into `out`."""
+    """Write foods.csv, intake.csv, cpi_food_at_home.csv and the reference tables into `out`."""
     raw = Path(raw)
     for name in (NUTRIENTS_FILE, PORTIONS_FILE, FPED_FILE, PRICES_FILE, BLS_FILE):
         if not (raw / name).is_file():
             raise DataBuildError(f"{raw / name}: raw file not found (is --raw right?)")
     foods = build_foods(raw)
+    intake = build_intake(raw, foods)
     cpi = build_cpi(raw)
     out.mkdir(parents=True, exist_ok=True)
     write_atomic(out / "foods.csv", foods.to_csv(index=False, lineterminator="\n"))
+    write_atomic(out / "intake.csv", intake.to_csv(index=False, lineterminator="\n"))
     write_atomic(out / "cpi_food_at_home.csv", cpi.to_csv(index=False, lineterminator="\n"))
     ref_src = raw.parent / "reference"
     if ref_src.is_dir():
@@ -243,4 +246,10 @@ def build_data(raw: Path, out: Path) -> dict[str, int]:
         for f in sorted(ref_src.glob("*.csv")):
             shutil.copyfile(f, out / "reference" / f.name)
     candidates = int((foods["exclusion_reason"] == "").sum())
-    return {"foods": len(foods), "candidates": candidates, "cpi_years": len(cpi)}
+    reported = int((intake["respondents"] > 0).sum())
+    return {
+        "foods": len(foods),
+        "candidates": candidates,
+        "cpi_years": len(cpi),
+        "intake_reported": reported,
+    }

@@ -472,7 +472,7 @@ def data() -> None:
     help="Output folder (default: the project's data/).",
 )
 def data_build(raw: Path, out: Path | None) -> None:
-    """Rebuild data/foods.csv, data/cpi_food_at_home.csv and data/reference/."""
+    """Rebuild data/foods.csv, intake.csv, cpi_food_at_home.csv and data/reference/."""
     with user_errors():
         from optimizer.build_data import build_data
         from optimizer.paths import data_dir
@@ -480,6 +480,7 @@ def data_build(raw: Path, out: Path | None) -> None:
         counts = build_data(raw, out or data_dir())
         click.echo(
             f"foods.csv: {counts['foods']} foods, {counts['candidates']} plan candidates; "
+            f"intake.csv: {counts['intake_reported']} foods reported in NHANES; "
             f"CPI years: {counts['cpi_years']}"
         )
 

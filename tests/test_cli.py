@@ -232,7 +232,9 @@ def test_data_build(runner, tmp_path):
         pytest.skip("shared raw data not beside the project")
     r = ok(runner.invoke(cli, ["data", "build", "--raw", str(raw), "--out", str(tmp_path)]))
     assert "7058 foods" in r.output
-    assert (tmp_path / "foods.csv").read_bytes() == (ROOT / "data" / "foods.csv").read_bytes()
+    assert "intake.csv: 4911 foods reported" in r.output
+    for name in ("foods.csv", "intake.csv"):
+        assert (tmp_path / name).read_bytes() == (ROOT / "data" / name).read_bytes(), name
     fails(
         runner.invoke(cli, ["data", "build", "--raw", str(tmp_path / "nope")]),
         1,
