@@ -231,6 +231,29 @@ def explain(fmt: str, output: Path | None, **kw) -> None:
         emit(render_json(d) if fmt == "json" else render_explanation(d), output)
 
 
+@cli.command("why-not")
+@click.argument("food_id", metavar="CODE")
+@click.option(
+    "--servings",
+    type=click.FloatRange(0, 50, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Household servings of the food a day.",
+)
+@profile_options
+@format_option
+@output_option
+def why_not_cmd(food_id: str, servings: float, fmt: str, output: Path | None, **kw) -> None:
+    """What a serving of a food would cost a day and which limits it pushes."""
+    with user_errors():
+        from optimizer.whynot import why_not, why_not_to_dict
+        from optimizer.whynot_render import WHY_NOT_RENDERERS
+
+        foods, supps = _tables(kw)
+        answer = why_not(foods, supps, build_profile(kw), food_id, servings, kw.get("price_year"))
+        emit(WHY_NOT_RENDERERS[fmt](why_not_to_dict(answer)), output)
+
+
 @cli.command()
 @profile_options
 @format_option

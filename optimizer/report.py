@@ -85,6 +85,18 @@ def _step(unit: str) -> float:
     return {"mg": 10.0, "kcal": 100.0, "µg": 1.0}.get(unit, 1.0)
 
 
+def shadow_text(b: dict[str, Any]) -> str:
+    """A binding limit's shadow price in its own unit: "each extra 10 mg/day adds $0.03/day"."""
+    step = _step(b["unit"])
+    per = b["cost_per_unit_usd"] * step
+    unit = b["unit"]
+    amount = "1 percentage point" if unit.startswith("%") else num(step, unit)
+    if b["bound"] == "min":
+        verb = "adds" if per >= 0 else "saves"
+        return f"each extra {amount}/day {verb} {usd(abs(per))}/day"
+    return f"allowing {amount}/day more would save {usd(abs(per))}/day"
+
+
 def render_explanation(e: dict[str, Any]) -> str:
     """Why the plan costs what it does, in the profile's own units."""
     year = e["price_year"]
@@ -95,22 +107,10 @@ def render_explanation(e: dict[str, Any]) -> str:
     if not e["binding"]:
         lines.append("  none: the plan is limited only by the per-food caps")
     for b in e["binding"]:
-        step = _step(b["unit"])
-        per = b["cost_per_unit_usd"] * step
-        unit = b["unit"]
-        amount = "1 percentage point" if unit.startswith("%") else num(step, unit)
-        what = f"{label(b['target'])} {b['bound']} {num(b['value'], unit)} ({b['kind']}"
+        what = f"{label(b['target'])} {b['bound']} {num(b['value'], b['unit'])} ({b['kind']}"
         what += f", {b['source']})" if b["source"] else ")"
-        if b["bound"] == "min":
-            effect = (
-                f"each extra {amount}/day adds {usd(abs(per))}/day"
-                if per >= 0
-                else f"each extra {amount}/day saves {usd(abs(per))}/day"
-            )
-        else:
-            effect = f"allowing {amount}/day more would save {usd(abs(per))}/day"
         lines.append(
-            f"  - {what}: {effect}; "
+            f"  - {what}: {shadow_text(b)}; "
             f"a 1 % tighter target changes the cost by {b['semi_elasticity_pct']:+.2f} %"
         )
     drivers = sorted(e["binding"], key=lambda b: -abs(b["semi_elasticity_pct"]))[:3]
@@ -145,6 +145,30 @@ def render_explanation(e: dict[str, Any]) -> str:
                 f"serving ({r['cheaper_by_pct']:.0f} % of its price)"
             )
     return "\n".join(lines) + "\n"
+
+
+def diagnosis_to_dict(d) -> dict[str, Any]:
+    """The infeasibility report as plain data: each shortfall with its % of the target."""
+    shortfalls = []
+    for s in d.shortfalls:
+        row = {k: _clean(v) for k, v in asdict(s).items()}
+        row["pct_of_target"] = _clean(100 * s.gap / abs(s.value)) if s.value else None
+        shortfalls.append(row)
+    foods = d.closest_foods.assign(id=d.closest_foods.index.astype(str))
+    supps = d.closest_supplements.assign(id=d.closest_supplements.index.astype(str))
+    return {
+        "format": "mealplan-no-plan",
+        "format_version": 1,
+        "message": d.message(),
+        "shortfalls": shortfalls,
+        "blocking": list(d.blocking),
+        "notes": list(d.notes),
+        "closest_cost_usd": _clean(d.closest_cost_usd),
+        "closest_foods": _records(foods.sort_values("cost_usd", ascending=False))
+        if len(foods)
+        else [],
+        "closest_supplements": _records(supps) if len(supps) else [],
+    }
 
 
 def render_diagnosis(d) -> str:
@@ -398,54 +422,58 @@ def _plan_dict_for(path: Path, price_year: str | None) -> dict[str, Any]:
 def diff_plans(a: Path, b: Path, price_year: str | None) -> str:
     """Cost change, foods in and out, nutrient status and binding limits, A to B."""
     da, db = _plan_dict_for(Path(a), price_year), _plan_dict_for(Path(b), price_year)
-    ca, cb = da["cost_usd_per_day"], db["cost_usd_per_day"]
-    lines = [
-        f"A: {a} ({da['inputs']['life_stage']})",
-        f"B: {b} ({db['inputs']['life_stage']})",
-        "",
-        f"Cost: {usd(ca)} -> {usd(cb)} per day ({cb - ca:+.2f} USD, {100 * (cb - ca) / ca:+.1f} %)"
-        if ca
-        else f"Cost: {usd(ca)} -> {usd(cb)}",
-    ]
+    return render_diff(plan_diff(da, db), str(a), str(b))
+
+
+def _amount_of(f: dict) -> str:
+    return num(f["grams"], "g") if f.get("grams") is not None else f"{f['units']:.0f} unit(s)"
+
+
+def plan_diff(da: dict[str, Any], db: dict[str, Any]) -> dict[str, Any]:
+    """Two plan documents compared: cost, foods in/out/changed, status and shadow prices."""
     fa = {f["id"]: f for f in da["foods"] + da["supplements"]}
     fb = {f["id"]: f for f in db["foods"] + db["supplements"]}
-
-    def amt(f: dict) -> str:
-        return num(f["grams"], "g") if f.get("grams") is not None else f"{f['units']:.0f} unit(s)"
-
-    rows = []
+    foods = []
     for i in sorted(set(fa) | set(fb), key=lambda k: (fa.get(k) or fb[k])["name"]):
         x, y = fa.get(i), fb.get(i)
         if x and not y:
-            rows.append(["out", x["name"][:50], amt(x), "-"])
+            foods.append(
+                {"change": "out", "id": i, "name": x["name"], "a": _amount_of(x), "b": "-"}
+            )
         elif y and not x:
-            rows.append(["in", y["name"][:50], "-", amt(y)])
+            foods.append({"change": "in", "id": i, "name": y["name"], "a": "-", "b": _amount_of(y)})
         elif (
             abs((x.get("grams") or x.get("units") or 0) - (y.get("grams") or y.get("units") or 0))
             > 0.5
         ):
-            rows.append(["changed", x["name"][:50], amt(x), amt(y)])
-    lines += ["", "Foods and supplements:"]
-    lines += _table(["", "Name", "A", "B"], rows) if rows else ["  no change"]
+            foods.append(
+                {
+                    "change": "changed",
+                    "id": i,
+                    "name": x["name"],
+                    "a": _amount_of(x),
+                    "b": _amount_of(y),
+                }
+            )
     na = {n["nutrient"]: n for n in da["nutrients"]}
     nb = {n["nutrient"]: n for n in db["nutrients"]}
-    nrows = []
+    nutrients = []
     for k in list(dict.fromkeys(list(na) + list(nb))):
         x, y = na.get(k), nb.get(k)
         sx = (x["binding"] or "met") if x else "no target"
         sy = (y["binding"] or "met") if y else "no target"
         if sx != sy:
-            nrows.append(
-                [
-                    label(k),
-                    num(x["amount"], x["unit"]) if x else "-",
-                    sx,
-                    num(y["amount"], y["unit"]) if y else "-",
-                    sy,
-                ]
+            nutrients.append(
+                {
+                    "nutrient": k,
+                    "label": label(k),
+                    "a": num(x["amount"], x["unit"]) if x else "-",
+                    "a_status": sx,
+                    "b": num(y["amount"], y["unit"]) if y else "-",
+                    "b_status": sy,
+                }
             )
-    lines += ["", "Nutrients whose status changed (binding = at its limit):"]
-    lines += _table(["Nutrient", "A", "A status", "B", "B status"], nrows) if nrows else ["  none"]
+    shadow_prices = None
     ea, eb = da.get("explanation"), db.get("explanation")
     if ea and eb:
 
@@ -453,9 +481,43 @@ def diff_plans(a: Path, b: Path, price_year: str | None) -> str:
             return {f"{b['target']} {b['bound']}": b["cost_per_unit_usd"] for b in e["binding"]}
 
         sa, sb = shadow(ea), shadow(eb)
+        shadow_prices = [
+            {"limit": k, "a": sa.get(k), "b": sb.get(k)} for k in dict.fromkeys(list(sa) + list(sb))
+        ]
+    return {
+        "a": {"life_stage": da["inputs"]["life_stage"], "cost_usd_per_day": da["cost_usd_per_day"]},
+        "b": {"life_stage": db["inputs"]["life_stage"], "cost_usd_per_day": db["cost_usd_per_day"]},
+        "foods": foods,
+        "nutrients": nutrients,
+        "shadow_prices": shadow_prices,
+    }
+
+
+def render_diff(d: dict[str, Any], name_a: str, name_b: str) -> str:
+    """The comparison of `plan_diff` as text."""
+    ca, cb = d["a"]["cost_usd_per_day"], d["b"]["cost_usd_per_day"]
+    lines = [
+        f"A: {name_a} ({d['a']['life_stage']})",
+        f"B: {name_b} ({d['b']['life_stage']})",
+        "",
+        f"Cost: {usd(ca)} -> {usd(cb)} per day ({cb - ca:+.2f} USD, {100 * (cb - ca) / ca:+.1f} %)"
+        if ca
+        else f"Cost: {usd(ca)} -> {usd(cb)}",
+    ]
+    rows = [[f["change"], f["name"][:50], f["a"], f["b"]] for f in d["foods"]]
+    lines += ["", "Foods and supplements:"]
+    lines += _table(["", "Name", "A", "B"], rows) if rows else ["  no change"]
+    nrows = [[n["label"], n["a"], n["a_status"], n["b"], n["b_status"]] for n in d["nutrients"]]
+    lines += ["", "Nutrients whose status changed (binding = at its limit):"]
+    lines += _table(["Nutrient", "A", "A status", "B", "B status"], nrows) if nrows else ["  none"]
+    if d["shadow_prices"] is not None:
         brows = [
-            [k, f"{sa[k]:.5f}" if k in sa else "-", f"{sb[k]:.5f}" if k in sb else "-"]
-            for k in dict.fromkeys(list(sa) + list(sb))
+            [
+                r["limit"],
+                f"{r['a']:.5f}" if r["a"] is not None else "-",
+                f"{r['b']:.5f}" if r["b"] is not None else "-",
+            ]
+            for r in d["shadow_prices"]
         ]
         lines += ["", "Binding limits and shadow prices (USD/day per unit of the target):"]
         lines += _table(["Limit", "A", "B"], brows, {1, 2})
