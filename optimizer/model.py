@@ -21,6 +21,7 @@ import pulp
 from optimizer.errors import ProfileError, did_you_mean
 from optimizer.quantities import Quantity, column, resolve_quantities
 from optimizer.rows import Relax, RowSpec, add_target_rows, affine, slug
+from optimizer.solve import include_variables
 from optimizer.targets import Target
 
 __all__ = ["Model", "RowSpec", "affine", "build_model", "column", "resolve_quantities"]
@@ -72,6 +73,7 @@ def build_model(
     units_d = prob.add_variable_dict("units", supp_keys, lowBound=0, cat=pulp.LpInteger)
     amount = [amount_d[k] for k in food_keys]
     units = [units_d[k] for k in supp_keys]
+    include_variables(prob, amount + units)  # a food in no row still gets its column
     supp_lb = np.zeros(len(supplements)) if supp_lb is None else supp_lb
     for v, lo, hi in zip(amount, food_lb, food_ub, strict=True):
         v.lowBound = float(lo)

@@ -21,22 +21,89 @@ TOL = 1e-6
 _PULP4 = hasattr(pulp.LpProblem, "exported_variables")
 
 
+def _key(v) -> int:
+    """A variable's identity: PuLP 4 may hand out a new wrapper for the same variable."""
+    return v.id if _PULP4 else id(v)
+
+
+def include_variables(prob: pulp.LpProblem, variables) -> None:
+    """Make sure these variables become HiGHS columns, even in no row and at zero cost.
+
+    PuLP 4 owns every variable it creates; PuLP 3 only knows the variables that appear
+    in a row or in the objective, so a food with no nutrient a target uses and no price
+    never reached HiGHS and its value could not be read back.
+    """
+    known = getattr(prob, "_mealplan_extra", None)
+    if known is None:
+        known = {}
+        prob._mealplan_extra = known  # type: ignore[attr-defined]
+    for v in variables:
+        known.setdefault(_key(v), v)
+
+
+def _all_variables(lp: pulp.LpProblem, used: list) -> list:
+    """`used` (PuLP's own column order) followed by every other variable of the model."""
+    seen = {_key(v) for v in used}
+    rest = [v for v in (lp.variables() if _PULP4 else ()) if _key(v) not in seen]
+    seen.update(_key(v) for v in rest)
+    extra = getattr(lp, "_mealplan_extra", {})
+    rest += [v for k, v in extra.items() if k not in seen]
+    lp._mealplan_columns = {_key(v): j for j, v in enumerate(used + rest)}  # type: ignore
+    return list(used) + rest
+
+
+def _check(status, what: str, lp: pulp.LpProblem, detail) -> None:
+    """Raise a clear error when HiGHS refuses part of the model (it would go on without it)."""
+    if status == highspy.HighsStatus.kError:
+        raise SolverError(f"HiGHS refused the {what} of model '{lp.name}': {detail()}")
+
+
+def _largest(names: list[str], values: np.ndarray, kind: str) -> str:
+    """Describe the largest (or not finite) value among `values`, for an error message."""
+    bad = ~np.isfinite(values)
+    j = int(np.flatnonzero(bad)[0]) if bad.any() else int(np.argmax(np.abs(values)))
+    return (
+        f"{kind} {names[j]} is {values[j]:g}; HiGHS takes finite numbers with magnitude "
+        f"below {_HIGHS_LARGE:g} (check the food table column or target behind it)"
+    )
+
+
+_HIGHS_LARGE = 1e15  # HiGHS's large_matrix_value: larger coefficients are refused
+
+
 def _hand_over(solver: pulp.HiGHS, lp: pulp.LpProblem, variables: list, objective, rows) -> None:
     """Give HiGHS the whole model in one addCols and one addRows call.
 
     `variables` are the columns in order, `objective` yields (column, coefficient) and
     `rows` yields (constraint, columns, coefficients) in `lp.constraints()` order.
+    Every status HiGHS returns is checked: a refused call would leave it solving
+    another model than ours.
     """
     inf = highspy.kHighsInf
     n = len(variables)
     cost = np.zeros(n)
     for j, coef in objective:
         cost[j] = coef
-    lower = np.array([-inf if v.lowBound is None else v.lowBound for v in variables])
-    upper = np.array([inf if v.upBound is None else v.upBound for v in variables])
+    lower = np.array([-inf if v.lowBound is None else v.lowBound for v in variables], float)
+    upper = np.array([inf if v.upBound is None else v.upBound for v in variables], float)
+    names = [v.name for v in variables]
+    if not np.isfinite(cost).all():
+        raise SolverError(f"model '{lp.name}': {_largest(names, cost, 'the cost of')}")
+    if np.isnan(lower).any() or np.isnan(upper).any() or (lower > upper).any():
+        j = int(np.flatnonzero(np.isnan(lower) | np.isnan(upper) | (lower > upper))[0])
+        raise SolverError(
+            f"model '{lp.name}': variable {names[j]} has bounds {lower[j]:g} to {upper[j]:g}"
+        )
     h = lp.solverModel
     empty = np.zeros(0, dtype=np.int32)
-    h.addCols(n, cost, lower, upper, 0, empty, empty, np.zeros(0))
+    _check(
+        h.addCols(n, cost, lower, upper, 0, empty, empty, np.zeros(0)),
+        "columns",
+        lp,
+        lambda: (
+            _largest(names, np.concatenate([lower, upper]), "a bound of") if n else "no columns"
+        ),
+    )
     if solver.mip:
         ints = np.array([j for j, v in enumerate(variables) if v.cat == pulp.LpInteger], np.int32)
         if len(ints):
@@ -46,7 +113,7 @@ def _hand_over(solver: pulp.HiGHS, lp: pulp.LpProblem, variables: list, objectiv
     if lp.sense == pulp.LpMaximize:
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
     h.changeObjectiveOffset(float(lp.objective.constant))
-    counts, index, value, lo, hi = [], [], [], [], []
+    counts, index, value, lo, hi, row_names = [], [], [], [], [], []
     for con, cols, coefs in rows:
         counts.append(len(cols))
         index.extend(cols)
@@ -54,19 +121,36 @@ def _hand_over(solver: pulp.HiGHS, lp: pulp.LpProblem, variables: list, objectiv
         lb, ub = con.getLb(), con.getUb()
         lo.append(-inf if lb is None else lb)
         hi.append(inf if ub is None else ub)
+        row_names.append(con.name)
     index_a, value_a = np.array(index, np.int32), np.array(value, float)
     row_of = np.repeat(np.arange(len(counts)), counts)
     keep = value_a != 0
     starts = np.searchsorted(row_of[keep], np.arange(len(counts))).astype(np.int32)
-    h.addRows(
-        len(lo),
-        np.array(lo, float),
-        np.array(hi, float),
-        int(keep.sum()),
-        starts,
-        index_a[keep],
-        value_a[keep],
+    lo_a, hi_a = np.array(lo, float), np.array(hi, float)
+
+    def refused_row() -> str:
+        big = ~np.isfinite(value_a) | (np.abs(value_a) >= _HIGHS_LARGE)
+        if big.any():
+            k = int(np.flatnonzero(big)[0])
+            return (
+                f"row {row_names[row_of[k]]} has coefficient {value_a[k]:g} for "
+                f"{names[index_a[k]]}; HiGHS takes magnitudes below {_HIGHS_LARGE:g} "
+                "(check the food table column behind it)"
+            )
+        bounds = np.concatenate([lo_a, hi_a])
+        return _largest(row_names + row_names, bounds, "the bound of row")
+
+    _check(
+        h.addRows(len(lo), lo_a, hi_a, int(keep.sum()), starts, index_a[keep], value_a[keep]),
+        "rows",
+        lp,
+        refused_row,
     )
+    if h.getNumCol() != n or h.getNumRow() != len(lo):
+        raise SolverError(
+            f"HiGHS holds {h.getNumCol()} columns and {h.getNumRow()} rows of model "
+            f"'{lp.name}', not {n} and {len(lo)}"
+        )
 
 
 def _row(con, items: list, column_of) -> tuple:
@@ -81,7 +165,8 @@ class BulkHiGHS(pulp.HiGHS):
 
         def buildSolverModel(self, lp):  # noqa: N802 (PuLP's name)
             # PuLP 3.3 adds columns and rows one call at a time
-            variables = lp.variables()  # PuLP 3 re-walks every row here: do it once
+            # PuLP 3 re-walks every row in lp.variables(): do it once
+            variables = _all_variables(lp, lp.variables())
             self._variables = variables
             for i, var in enumerate(variables):
                 var.index = i
@@ -119,9 +204,13 @@ class BulkHiGHS(pulp.HiGHS):
             # LpConstraint.items() wraps every term in a new LpVariable (70 ms for our
             # 60k terms). This reads the rows' (variable, coefficient) pairs from the core
             # directly; anything unexpected falls back to PuLP's own method.
+            self._variables = None
+            lp._mealplan_columns = None
             if self.optionsDict.get("warmStart", False):
                 return super().buildSolverModel(lp)
-            variables = lp.exported_variables()
+            # PuLP's own reader maps the exported variables to the first columns;
+            # variables in no row and at zero cost follow them (PuLP 4 leaves them out)
+            variables = _all_variables(lp, lp.exported_variables())
             col = {v.id: j for j, v in enumerate(variables)}
             try:
                 rows = [
@@ -129,9 +218,24 @@ class BulkHiGHS(pulp.HiGHS):
                     for con in lp.constraints()
                 ]
             except AttributeError:
+                lp._mealplan_columns = None
                 return super().buildSolverModel(lp)
+            self._variables = variables
             objective = [(col[v.id], c) for v, c in lp.objective.items() if v.id in col]
             _hand_over(self, lp, variables, objective, rows)
+
+        def findSolutionValues(self, lp):  # noqa: N802 (PuLP's name)
+            result = super().findSolutionValues(lp)
+            cached = getattr(self, "_variables", None)
+            n_used = len(lp.exported_variables())
+            if cached is not None and len(cached) > n_used:
+                # the columns after PuLP's own are the variables in no row
+                solution = lp.solverModel.getSolution()
+                values, duals = list(solution.col_value), list(solution.col_dual)
+                for j in range(n_used, len(cached)):
+                    cached[j].varValue = values[j]
+                    cached[j].dj = duals[j]
+            return result
 
 
 @dataclass(frozen=True)
@@ -182,6 +286,7 @@ def run_highs(
         opts["random_seed"] = int(random_seed)
     opts.update(options or {})
     solver = BulkHiGHS(msg=False, timeLimit=time_limit, gapRel=gap_rel, mip=mip, **opts)
+    include_variables(prob, start or ())
     solver.createAndConfigureSolver(prob)
     solver.buildSolverModel(prob)
     h: highspy.Highs = prob.solverModel
@@ -209,7 +314,8 @@ def run_highs(
 
 
 def _has_integers(prob: pulp.LpProblem) -> bool:
-    return any(v.cat == pulp.LpInteger for v in prob.variables())
+    extra = getattr(prob, "_mealplan_extra", {}).values()
+    return any(v.cat == pulp.LpInteger for v in [*prob.variables(), *extra])
 
 
 def _outcome(h: highspy.Highs, is_mip: bool, seconds: float | None = None) -> SolveOutcome:
@@ -226,11 +332,14 @@ def _outcome(h: highspy.Highs, is_mip: bool, seconds: float | None = None) -> So
 
 
 def _columns(prob: pulp.LpProblem, variables: list) -> list[int]:
-    """HiGHS column index of each PuLP variable after a solve."""
-    if _PULP4:
+    """HiGHS column index of each PuLP variable after the model was handed over."""
+    pos = getattr(prob, "_mealplan_columns", None)
+    if pos is None:  # PuLP 4's own hand-off: its columns are the exported variables
         pos = {v.id: j for j, v in enumerate(prob.exported_variables())}
-        return [pos[v.id] for v in variables]
-    return [v.index for v in variables]
+    missing = [v.name for v in variables if _key(v) not in pos]
+    if missing:
+        raise SolverError(f"variable {missing[0]} is not in the model handed to HiGHS")
+    return [pos[_key(v)] for v in variables]
 
 
 def solve_few_integers(
@@ -248,6 +357,7 @@ def solve_few_integers(
     """
     start = time.perf_counter()
     solver = BulkHiGHS(msg=False, mip=False, presolve="off")
+    include_variables(prob, integer_vars)
     # PuLP's own steps of `prob.solve`, so values are read once, at the end
     solver.createAndConfigureSolver(prob)
     solver.buildSolverModel(prob)

@@ -136,3 +136,53 @@ def _min(name, v):
     from optimizer.targets import Target
 
     return Target(name, min=v, min_kind="USER", min_source="test")
+
+
+# --- the hand-off to HiGHS: every variable, every status checked ------------------------
+
+WATER = [
+    {"id": "a", "name": "A", "price": 1, "unit": "serving", "energy_kcal": 100},
+    {"id": "w", "name": "Water", "price": 0, "unit": "serving", "energy_kcal": 0},
+]
+
+
+def test_a_food_in_no_row_and_at_zero_cost_keeps_its_fixed_amount():
+    # Water is in no target row and costs nothing: PuLP 3 never handed it to HiGHS, so
+    # its fixed 1 serving read back as 0 ("amounts outside the per-food limits").
+    # Optimum by hand: 2 servings of A ($2) for 200 kcal, and the water as fixed.
+    from optimizer.profile import FoodLimit
+    from optimizer.targets import Target
+    from tests.conftest import no_supplements, table
+    from tests.test_model import bare
+
+    prof = bare(
+        Target("energy_kcal", min=200, min_kind="USER"),
+        food_limits=(FoodLimit("w", min_servings=1, max_servings=1),),
+    )
+    plan = solve_plan(table(WATER), no_supplements(), prof)
+    amounts = dict(zip(plan.foods["id"], plan.foods["amount_units"], strict=True))
+    assert amounts == pytest.approx({"a": 2.0, "w": 1.0})
+    assert plan.cost_usd == pytest.approx(2.0)
+
+
+def test_an_integer_in_no_row_is_still_a_column():
+    prob = pulp.LpProblem("t", pulp.LpMinimize)
+    x = prob.add_variable_dict("x", ["a"], lowBound=0)["a"]
+    n = prob.add_variable_dict("n", ["b"], lowBound=2, upBound=3, cat=pulp.LpInteger)["b"]
+    prob += x
+    prob += x >= 1, "r"
+    out = solve_few_integers(prob, [n])  # was AttributeError: no attribute 'index'
+    assert out.status == "optimal" and x.varValue == pytest.approx(1)
+    assert 2 <= n.varValue <= 3
+
+
+def test_a_refused_huge_coefficient_names_the_row_and_the_variable():
+    from optimizer.errors import SolverError
+
+    prob = pulp.LpProblem("t", pulp.LpMinimize)
+    x = prob.add_variable_dict("amount", ["f0"], lowBound=0)["f0"]
+    prob += x
+    prob += 1e16 * x >= 1, "min_energy_kcal"
+    text = r"row min_energy_kcal has coefficient 1e\+16 for amount_f0"
+    with pytest.raises(SolverError, match=text):
+        solve_few_integers(prob, [])
