@@ -535,6 +535,7 @@ def profile_new(path: Path, force: bool) -> None:
 def profile_show(path: Path, **kw) -> None:
     """Print the effective targets and settings of a profile, with their sources."""
     with user_errors():
+        from optimizer.foods import numeric_columns
         from optimizer.model import resolve_quantities
         from optimizer.profile import compile_targets
         from optimizer.report import render_profile
@@ -543,7 +544,7 @@ def profile_show(path: Path, **kw) -> None:
         prof = build_profile(kw)
         targets = compile_targets(prof, str(path))
         foods, _ = _tables(kw)
-        resolve_quantities(targets, list(foods.frame.columns), str(path))  # names checked
+        resolve_quantities(targets, numeric_columns(foods.frame), str(path))  # names checked
         click.echo(render_profile(prof, targets), nl=False)
 
 

@@ -8,12 +8,15 @@ when the unit is not a weight), `unit_label`, `serving_units`, `serving_desc`,
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import math
 import os
 import pickle
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +59,10 @@ CACHE_VERSION = "2"
 # intake figures and ingredient flags travel with the table. A custom table without them
 # simply lacks those columns, and the rules that need them say so.
 COMPANION_FILES = ("intake.csv", "food_flags.csv")
+# Numbers in a table must be below this: real amounts per 100 g or per unit are far
+# smaller, and HiGHS refuses coefficients of 1e15 once rows scale them (x 400 for a
+# share of energy), so a larger value is a unit mistake, reported with its row.
+MAX_TABLE_VALUE = 1e9
 
 
 @dataclass(frozen=True)
@@ -81,12 +88,9 @@ def is_numeric(col: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
 
 
-def _file_version(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()[:12]
+def numeric_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns a target or an objective may use (text columns are not quantities)."""
+    return [c for c in frame.columns if is_numeric(frame[c])]
 
 
 def _companions(path: Path, default_unit: str) -> list[Path]:
@@ -96,13 +100,32 @@ def _companions(path: Path, default_unit: str) -> list[Path]:
     return [path.parent / n for n in COMPANION_FILES if (path.parent / n).is_file()]
 
 
-def _cache_path(path: Path, st: os.stat_result, kind: str) -> Path:
-    root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mealplan"
-    key = f"{CACHE_VERSION}|{kind}|{path.resolve()}|{st.st_mtime_ns}|{st.st_size}|{pd.__version__}"
-    for comp in _companions(path, kind):
-        cst = comp.stat()
-        key += f"|{comp.name}|{cst.st_mtime_ns}|{cst.st_size}"
-    return root / (hashlib.sha1(key.encode()).hexdigest()[:16] + ".pkl")
+def _read_bytes(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as err:
+        raise FoodTableError(f"{path}: {what} not found ({err.strerror})") from err
+    except OSError as err:
+        raise FoodTableError(f"{path}: cannot read the {what} ({err.strerror})") from err
+
+
+def content_version(main: bytes, companions: list[tuple[str, bytes]]) -> str:
+    """sha256 prefix of a table and its companion files: what a plan records it used."""
+    h = hashlib.sha256(main)
+    for name, data in companions:
+        h.update(b"\0" + name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return h.hexdigest()[:12]
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mealplan"
+
+
+# Tables above this size (with their companions) are not cached: their pickle would be
+# as big again and is rebuilt as fast as it is read. At most CACHE_ENTRIES pickles are
+# kept, the least recently used are removed first.
+CACHE_MAX_INPUT_BYTES = 64 << 20
+CACHE_ENTRIES = 8
 
 
 def load_foods(path: Path) -> FoodTable:
@@ -111,35 +134,68 @@ def load_foods(path: Path) -> FoodTable:
 
 
 def _load_cached(path: Path, default_unit: str, what: str) -> FoodTable:
-    """Validate a CSV once; later runs read a pickled copy keyed by path, mtime and size."""
-    try:
-        st = path.stat()
-    except OSError as err:
-        raise FoodTableError(f"{path}: {what} not found ({err.strerror})") from err
-    cache = _cache_path(path, st, default_unit)
+    """Validate a CSV once; later runs read a pickled copy keyed by the files' content.
+
+    The key is a hash of the CSV and its companion files (not their path, size or
+    mtime, which can stay the same when the content changes): hashing the 4 MB
+    built-in files takes ~5 ms of a ~0.4 s run.
+    """
+    if path.is_dir():
+        raise FoodTableError(f"{path}: is a folder, not a {what} CSV file")
+    main = _read_bytes(path, what)
+    comps = [(c, _read_bytes(c, "companion table")) for c in _companions(path, default_unit)]
+    version = content_version(main, [(c.name, data) for c, data in comps])
+    key = f"{CACHE_VERSION}|{default_unit}|{pd.__version__}|{version}"
+    cache = cache_dir() / (hashlib.sha256(key.encode()).hexdigest()[:16] + ".pkl")
     try:
         with cache.open("rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            table = pickle.load(fh)
+        os.utime(cache)  # recently used: kept when the cache is pruned
+        return replace(table, source=str(path))
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         pass
-    frame = normalise(read_csv(path), str(path), default_unit)
-    for comp in _companions(path, default_unit):
-        frame = join_companion(frame, comp)
-    table = FoodTable(frame, str(path), _file_version(path))
+    frame = normalise(read_csv(path, main), str(path), default_unit)
+    for comp, data in comps:
+        frame = join_companion(frame, comp, data)
+    table = FoodTable(frame, str(path), version)
+    if len(main) + sum(len(d) for _n, d in comps) <= CACHE_MAX_INPUT_BYTES:
+        _write_cache(cache, table)
+    return table
+
+
+def _write_cache(cache: Path, table: FoodTable) -> None:
+    """Pickle `table` atomically (no temp file is left, even on Ctrl-C), then prune."""
+    tmp = cache.with_suffix(f".{os.getpid()}.tmp")
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
         with tmp.open("wb") as fh:
             pickle.dump(table, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(cache)
     except OSError:
-        pass  # a cache we cannot write only costs time
-    return table
+        tmp.unlink(missing_ok=True)
+        return  # a cache we cannot write only costs time
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    prune_cache(cache.parent)
 
 
-def join_companion(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+def prune_cache(folder: Path, keep: int = CACHE_ENTRIES) -> None:
+    """Remove all but the `keep` most recently used pickles (and stale temp files)."""
+    try:
+        entries = sorted(((p.stat().st_mtime, p) for p in folder.glob("*.pkl")), reverse=True)
+        for _t, p in entries[keep:]:
+            p.unlink(missing_ok=True)
+        for p in folder.glob("*.tmp"):
+            if time.time() - p.stat().st_mtime > 3600:  # a crashed writer's, not a live one
+                p.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def join_companion(frame: pd.DataFrame, path: Path, data: bytes | None = None) -> pd.DataFrame:
     """Join a companion table's columns (numbers where every cell is one) on food code."""
-    raw = read_csv(path)
+    raw = read_csv(path, data)
     if "food_code" not in raw.columns:
         raise FoodTableError(f"{path}: companion table has no food_code column")
     raw = raw.set_index(raw["food_code"].str.strip()).drop(columns="food_code")
@@ -165,12 +221,10 @@ def load_supplements(path: Path) -> FoodTable:
     return _load_cached(Path(path), "tablet", "supplement catalog")
 
 
-def read_csv(path: Path) -> pd.DataFrame:
+def read_csv(path: Path, raw: bytes | None = None) -> pd.DataFrame:
     """Read a CSV as text cells, with a one-line error for any reading problem."""
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise FoodTableError(f"{path}: cannot read ({err.strerror})") from err
+    if raw is None:
+        raw = _read_bytes(path, "table")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -178,13 +232,37 @@ def read_csv(path: Path) -> pd.DataFrame:
         raise FoodTableError(f"{path} line {line}: not UTF-8 text (save it as UTF-8)") from err
     if not text.strip():
         raise FoodTableError(f"{path}: the file is empty")
-    import io
-
+    check_header(text, str(path))
     try:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         msg = str(err).strip().splitlines()[-1]
         raise FoodTableError(f"{path}: not a valid CSV table ({msg})") from err
+
+
+def check_header(text: str, where: str) -> None:
+    """Catch what pandas hides: a repeated column name (read as 'x.1') or another separator."""
+    try:
+        header = next(csv.reader(io.StringIO(text)))
+    except (csv.Error, StopIteration) as err:
+        raise FoodTableError(f"{where}: not a valid CSV table ({err})") from err
+    names = [h.strip() for h in header]
+    seen: dict[str, int] = {}
+    for i, n in enumerate(names):
+        if n in seen and n:
+            raise FoodTableError(
+                f"{where}: column '{n}' appears twice in the header "
+                f"(columns {seen[n] + 1} and {i + 1}); keep one"
+            )
+        seen[n] = i
+    if len(names) == 1:
+        for sep, label in ((";", "semicolons"), ("\t", "tabs")):
+            if sep in header[0]:
+                raise FoodTableError(
+                    f"{where}: the header is one column separated by {label}, not commas; "
+                    "save the table as comma-separated CSV (in a spreadsheet: CSV UTF-8, "
+                    "comma delimited)"
+                )
 
 
 def _pick(frame: pd.DataFrame, aliases: tuple[str, ...], what: str, where: str) -> str:
@@ -243,6 +321,14 @@ def normalise(raw: pd.DataFrame, where: str, default_unit: str = "100 g") -> pd.
     out["exclusion_reason"] = raw.get("exclusion_reason", pd.Series("", index=raw.index)).to_numpy()
     out.loc[price.isna() & (out["exclusion_reason"] == ""), "exclusion_reason"] = "no price"
     # Servings: the built-in table gives serving_g; custom tables may give serving_units.
+    for c in ("serving_g", "serving_units"):
+        if c in out.columns and (out[c] == 0).any():
+            i = int(np.flatnonzero((out[c] == 0).to_numpy())[0])
+            raise FoodTableError(
+                f"{where} {_row_label(raw, i, ids)}: {c} is 0 (leave it empty if unknown)"
+            )
+    if default_unit == "tablet":
+        check_catalog(out, raw, ids, where)
     if "serving_g" in out.columns:
         out["serving_units"] = out["serving_g"] / out["unit_g"]
     elif "serving_units" not in out.columns:
@@ -264,6 +350,24 @@ def normalise(raw: pd.DataFrame, where: str, default_unit: str = "100 g") -> pd.
         if c in raw.columns:
             out[c] = raw[c].to_numpy()
     return out
+
+
+def check_catalog(out: pd.DataFrame, raw: pd.DataFrame, ids: pd.Series, where: str) -> None:
+    """A supplement catalog must say how many units of each may be taken a day."""
+    if "max_units_per_day" not in out.columns:
+        raise FoodTableError(
+            f"{where}: supplement catalog has no max_units_per_day column (the most units "
+            "of each supplement a day, a whole number; see README, Supplement catalog)"
+        )
+    units = out["max_units_per_day"]
+    usable = out["exclusion_reason"] == ""
+    bad = usable & (units.isna() | (units != np.floor(units)))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise FoodTableError(
+            f"{where} {_row_label(raw, i, ids)}: max_units_per_day must be a whole number "
+            f"of units, not '{raw['max_units_per_day'].iloc[i].strip()}'"
+        )
 
 
 def _grams_in(unit: str) -> float:
@@ -295,6 +399,13 @@ def _to_numbers(
         i = int(np.flatnonzero(neg.to_numpy())[0])
         raise FoodTableError(
             f"{where} {_row_label(col.to_frame(), i, ids)}: {name} is negative ({vals.iloc[i]:g})"
+        )
+    huge = vals.abs() >= MAX_TABLE_VALUE
+    if huge.any():
+        i = int(np.flatnonzero(huge.to_numpy())[0])
+        raise FoodTableError(
+            f"{where} {_row_label(col.to_frame(), i, ids)}: {name} is {vals.iloc[i]:g}, not "
+            f"below {MAX_TABLE_VALUE:g} (the largest value a table may hold; check its unit)"
         )
     if not allow_empty and vals.isna().all():
         raise FoodTableError(f"{where}: column {name} has no values")

@@ -19,6 +19,7 @@ import pandas as pd
 import pulp
 
 from optimizer.errors import ProfileError, did_you_mean
+from optimizer.foods import numeric_columns
 from optimizer.quantities import Quantity, column, resolve_quantities
 from optimizer.rows import Relax, RowSpec, add_target_rows, affine, slug
 from optimizer.solve import include_variables
@@ -64,7 +65,7 @@ def build_model(
 
     `relax` adds elastic terms to target rows (the infeasibility report's model).
     """
-    columns = list(foods.columns)
+    columns = numeric_columns(foods)  # a text column (name, category) is not a quantity
     quantities = resolve_quantities(targets, columns, where)
     prob = pulp.LpProblem(name, pulp.LpMinimize)
     food_keys = [f"f{i}" for i in range(len(foods))]
@@ -81,6 +82,10 @@ def build_model(
     for v, lo, hi in zip(units, supp_lb, supp_ub, strict=True):
         v.lowBound = float(lo)
         v.upBound = float(hi)
+    if objective in foods.columns and objective not in columns:
+        raise ProfileError(
+            f"{where}: objective '{objective}' is a text column; choose a numeric one"
+        )
     if objective not in columns:
         raise ProfileError(
             f"{where}: objective column '{objective}' is not in the food table"

@@ -9,6 +9,7 @@ import pandas as pd
 import pulp
 
 from optimizer.errors import ProfileError, SolverError
+from optimizer.foods import numeric_columns
 from optimizer.model import affine, column
 from optimizer.quantities import totals_of
 from optimizer.rows import RowSpec, add_target_rows, nutrient_rows
@@ -47,7 +48,7 @@ class WeekModel:
         from optimizer.model import resolve_quantities
 
         self.foods, self.supps, self.targets, self.opts = foods, supps, targets, opts
-        self.quantities = resolve_quantities(targets, list(foods.columns), where)
+        self.quantities = resolve_quantities(targets, numeric_columns(foods), where)
         D, S = opts.days, opts.slots
         step = foods["serving_units"].to_numpy(float) * opts.step_servings  # units per step
         step = np.where(np.isnan(step) | (step <= 0), opts.step_servings, step)
