@@ -171,11 +171,22 @@ def formats(choices: tuple[str, ...], help_text: str = "Output format."):
     )
 
 
+def _writable(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+    """Refuse an --output that cannot be written before any work is done."""
+    if value is not None:
+        from optimizer.fileio import check_writable
+
+        with user_errors():
+            check_writable(value)
+    return value
+
+
 format_option = formats(FORMATS)
 output_option = click.option(
     "--output",
     type=click.Path(path_type=Path),
-    help="Write to this file (atomically) instead of stdout.",
+    callback=_writable,
+    help="Write to this file (atomically) instead of stdout; a read-only file is refused.",
 )
 
 

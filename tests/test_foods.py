@@ -131,3 +131,44 @@ def test_ctrl_c_while_caching_leaves_no_temp_file(tmp_path, cache, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         load_foods(write(tmp_path / "t.csv", TABLE.format(price=1)))
     assert list(cache.iterdir()) == []
+
+
+# --- atomic writes ----------------------------------------------------------------------
+
+
+def test_ctrl_c_between_writing_and_renaming_leaves_no_temp_file(tmp_path, monkeypatch):
+    from optimizer.fileio import write_atomic
+
+    out = tmp_path / "plan.json"
+    out.write_text("old")
+
+    def interrupted(_src, _dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(out, "new")
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]
+    assert out.read_text() == "old"
+
+
+def test_a_read_only_output_is_refused_not_replaced(tmp_path):
+    from optimizer.errors import OptimizerError
+    from optimizer.fileio import write_atomic
+
+    out = tmp_path / "plan.json"
+    out.write_text("old")
+    out.chmod(0o444)  # refused even for root, who could write it
+    with pytest.raises(OptimizerError, match="read-only and is not replaced"):
+        write_atomic(out, "new")
+    assert out.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["plan.json"]
+
+
+def test_an_existing_file_keeps_its_permissions(tmp_path):
+    from optimizer.fileio import write_atomic
+
+    out = tmp_path / "plan.json"
+    out.write_text("old")
+    out.chmod(0o600)
+    write_atomic(out, "new")
+    assert out.read_text() == "new" and (out.stat().st_mode & 0o777) == 0o600
