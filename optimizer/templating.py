@@ -1,0 +1,79 @@
+"""Jinja2 templates for HTML outputs (optimizer/templates/), shared by files and the web page.
+
+Numbers are formatted by `render` (filters `num`, `usd`, `label`, ...), never in templates.
+Jinja2 comes with the `web` extra: `pip install -e '.[web]'`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from optimizer.errors import OptimizerError
+
+
+@cache
+def template_env() -> Any:
+    """The shared Jinja2 environment: autoescaped, strict about undefined names."""
+    try:
+        import jinja2
+    except ImportError:
+        raise OptimizerError(
+            "HTML output needs Jinja2: pip install -e '.[web]' (or pip install jinja2)"
+        ) from None
+    from markupsafe import Markup
+
+    from optimizer.chart_svg import nutrient_chart_svg
+    from optimizer.render import (
+        _amount_text,
+        _kind_text,
+        _source_refs,
+        _target_text,
+        label,
+        num,
+        usd,
+    )
+    from optimizer.report import shadow_text
+    from optimizer.week_render import _day_rows, optimality_text
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("optimizer", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        num=num,
+        usd=usd,
+        label=label,
+        amount_text=_amount_text,
+        target_text=_target_text,
+        kind_text=_kind_text,
+        shadow_text=shadow_text,
+    )
+    env.globals.update(
+        chart_svg=lambda d, width=520: Markup(nutrient_chart_svg(d, width=width)),
+        plan_meals=plan_meals,
+        source_refs=_source_refs,
+        day_rows=_day_rows,
+        optimality_text=optimality_text,
+    )
+    return env
+
+
+def render_template(name: str, **context: Any) -> str:
+    return template_env().get_template(name).render(**context)
+
+
+def plan_meals(d: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The plan's foods by meal in the order of the day when foods carry a `meal`, else
+    one unnamed group (the CLI lays a plan out the same way)."""
+    foods = d["foods"]
+    if not any(f.get("meal") for f in foods):
+        return [("", foods)]
+    order = ["breakfast", "lunch", "dinner", "snack"]
+    meals: dict[str, list[dict[str, Any]]] = {}
+    for f in foods:
+        meals.setdefault(f.get("meal") or "other", []).append(f)
+    return sorted(meals.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
