@@ -452,6 +452,87 @@ def diff(a: Path, b: Path, price_year: str | None) -> None:
         click.echo(diff_plans(a, b, price_year), nl=False)
 
 
+@cli.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Any address but localhost requires the printed access token.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--profiles",
+    "profiles_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("profiles"),
+    show_default=True,
+    help="Folder where client profiles are saved and loaded (created if missing).",
+)
+@click.option("--foods", "foods_path", type=click.Path(path_type=Path), help="Food table CSV.")
+@click.option(
+    "--supplements", "supplements_path", type=click.Path(path_type=Path), help="Supplements CSV."
+)
+def serve(
+    host: str,
+    port: int,
+    profiles_dir: Path,
+    foods_path: Path | None,
+    supplements_path: Path | None,
+) -> None:
+    """Open the dietitian's workbench in the browser: `mealplan serve`, then the URL."""
+    gc.enable()  # a long-running server: main() turned the collector off for short runs
+    with user_errors():
+        try:
+            import uvicorn
+
+            from optimizer.web.app import create_app
+            from optimizer.web.security import is_local, new_token
+        except ImportError as err:
+            raise click.ClickException(
+                f"mealplan serve needs the web extra ({err.name} is missing): "
+                "pip install -e '.[web]'"
+            ) from None
+        token = None if is_local(host) else new_token()
+        app = create_app(
+            profiles_dir,
+            token=token,
+            local_only=is_local(host),
+            foods_path=foods_path,
+            supplements_path=supplements_path,
+        )
+        app.state.workbench.tables()  # load once, before the first request
+        sock = _listen(host, port)
+        port = sock.getsockname()[1]  # --port 0: any free port
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+        shown = f"[{host}]" if ":" in host else host
+        url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+        click.echo(f"mealplan workbench: {url}")
+        click.echo(f"Profiles folder: {profiles_dir.resolve()}")
+        if token:
+            click.echo("Listening beyond localhost: every request needs this token.")
+        click.echo("Stop with Ctrl+C.", nl=True)
+        sys.stdout.flush()
+        server.run(sockets=[sock])
+
+
+def _listen(host: str, port: int):
+    """A listening socket, so that a busy port is a one-line error and the URL is real."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as err:
+        sock.close()
+        raise click.ClickException(
+            f"cannot listen on {host}:{port} ({err.strerror}); choose another --port or --host"
+        ) from None
+    return sock
+
+
 @cli.group()
 def foods() -> None:
     """Look up foods in the food table."""

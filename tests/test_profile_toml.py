@@ -129,14 +129,16 @@ def test_written_file_is_plain_toml_with_the_usual_sections(tmp_path):
 
 
 def test_later_bounds_override_earlier_ones(tmp_path):
-    p = Profile().with_changes(
-        "a", targets=[Target("magnesium_mg", min=400, min_kind="USER")]
-    ).with_changes(
-        "b",
-        targets=[
-            Target("magnesium_mg", min=420, min_kind="USER"),
-            Target("magnesium_mg", max=900, max_kind="USER"),
-        ],
+    p = (
+        Profile()
+        .with_changes("a", targets=[Target("magnesium_mg", min=400, min_kind="USER")])
+        .with_changes(
+            "b",
+            targets=[
+                Target("magnesium_mg", min=420, min_kind="USER"),
+                Target("magnesium_mg", max=900, max_kind="USER"),
+            ],
+        )
     )
     back = round_trip(p, tmp_path)
     t = merged_targets(back)["magnesium_mg"]
@@ -144,7 +146,7 @@ def test_later_bounds_override_earlier_ones(tmp_path):
 
 
 def test_strings_escape_control_characters():
-    s = "a\"b\\c\nd\x01e\x7f"
+    s = 'a"b\\c\nd\x01e\x7f'
     assert tomllib.loads(f"x = {toml_string(s)}")["x"] == s
     assert toml_value(0.1) == "0.1" and toml_value(400.0) == "400" and toml_value(1e-7) == "1e-07"
     with pytest.raises(ProfileError, match="finite"):
