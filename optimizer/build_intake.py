@@ -2,8 +2,10 @@
 
 Read from the line-level microdata (one row per reported food) staged in
 `nhanes-wweia-1718/` with the CDC day-1 weight WTDRD1PP, so every figure is computed
-here, and checked against the published per-code summary of the same folder by the
-tests. Definitions, caveats and the role rule: data/SOURCES.md, section `intake.csv`.
+here, and checked against the published per-code and per-age-group summaries of the same
+folder by the tests. The weighted statistics (and the age-group portions) are in
+optimizer/intake_stats.py. Definitions, caveats and the role rule: data/SOURCES.md,
+section `intake.csv`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.errors import DataBuildError
+from optimizer.intake_stats import age_group_quantiles, weighted_mean, weighted_quantiles
 
 NHANES_DIR = "nhanes-wweia-1718"
 LINES_FILE = f"{NHANES_DIR}/wweia_food.csv.xz"
@@ -99,38 +102,24 @@ def add_occasions(lines: pd.DataFrame) -> pd.DataFrame:
     return lines.assign(occasion=lines.groupby(["SEQN", "meal", "time"], sort=True).ngroup())
 
 
-def weighted_quantiles(
-    frame: pd.DataFrame, key: str, value: str, qs: dict[str, float]
-) -> pd.DataFrame:
-    """Per `key`, the smallest `value` whose cumulative share of weight `w` is >= q."""
-    d = frame[[key, value, "w"]].sort_values([key, value], kind="mergesort")
-    by = d.groupby(key, sort=False)["w"]
-    frac = (by.cumsum() / by.transform("sum")).to_numpy()
-    out = {}
-    for name, q in qs.items():
-        hit = d[frac >= q - 1e-12]  # tolerance: a share of exactly q reached by rounding
-        out[name] = hit.groupby(key, sort=False)[value].first()
-    return pd.DataFrame(out)
-
-
-def _weighted_mean(frame: pd.DataFrame, key: str, value: str) -> pd.Series:
-    wv = (frame[value] * frame["w"]).groupby(frame[key]).sum()
-    return wv / frame.groupby(key)["w"].sum()
-
-
-def daily_figures(lines: pd.DataFrame, resp: pd.DataFrame) -> pd.DataFrame:
-    """Respondents (overall, by age group) and eaters' grams per day, per food code."""
+def person_days(lines: pd.DataFrame, resp: pd.DataFrame) -> pd.DataFrame:
+    """One row per eater and food code: grams of it that day, weight `w`, `age_group`."""
     days = lines.groupby(["SEQN", "food_code"], as_index=False).agg(
         grams=("grams", "sum"), w=("w", "first")
     )
     days["age_group"] = days["SEQN"].map(resp["age_group"])
+    return days
+
+
+def daily_figures(days: pd.DataFrame, lines: pd.DataFrame, resp: pd.DataFrame) -> pd.DataFrame:
+    """Respondents (overall, by age group) and eaters' grams per day, per food code."""
     out = pd.DataFrame({"respondents": days.groupby("food_code").size()})
     ages = days.groupby(["food_code", "age_group"]).size().unstack(fill_value=0)
     for label, _, _ in AGE_GROUPS:
         out[f"respondents_age_{label}"] = ages.get(label, 0)
     out["reports"] = lines.groupby("food_code").size()
     out["eaters_pct"] = 100 * days.groupby("food_code")["w"].sum() / resp["w"].sum()
-    out["daily_mean_g"] = _weighted_mean(days, "food_code", "grams")
+    out["daily_mean_g"] = weighted_mean(days, "food_code", "grams")
     q = weighted_quantiles(days, "food_code", "grams", QUANTILES)
     for name in QUANTILES:
         out[f"daily_{name}_g"] = q[name]
@@ -141,14 +130,14 @@ def daily_figures(lines: pd.DataFrame, resp: pd.DataFrame) -> pd.DataFrame:
 def food_occasions(lines: pd.DataFrame) -> pd.DataFrame:
     """One row per food code and eating occasion: the grams of it eaten there."""
     return lines.groupby(["occasion", "food_code"], as_index=False).agg(
-        grams=("grams", "sum"), w=("w", "first"), meal=("meal", "first")
+        grams=("grams", "sum"), w=("w", "first"), meal=("meal", "first"), SEQN=("SEQN", "first")
     )
 
 
 def occasion_figures(occ: pd.DataFrame) -> pd.DataFrame:
     """Grams per eating occasion (summed over the food's lines there), per food code."""
     out = pd.DataFrame({"occasions": occ.groupby("food_code").size()})
-    out["occasion_mean_g"] = _weighted_mean(occ, "food_code", "grams")
+    out["occasion_mean_g"] = weighted_mean(occ, "food_code", "grams")
     q = weighted_quantiles(occ, "food_code", "grams", QUANTILES)
     for name in QUANTILES:
         out[f"occasion_{name}_g"] = q[name]
@@ -278,10 +267,12 @@ def build_intake(raw: Path, foods: pd.DataFrame) -> pd.DataFrame:
             raise DataBuildError(f"{raw / name}: raw file not found (is --raw right?)")
     resp = read_respondents(raw)
     lines = read_lines(raw, resp)
+    days = person_days(lines, resp)
     occ = food_occasions(lines)
+    occ["age_group"] = occ["SEQN"].map(resp["age_group"])
     number, category_name = read_categories(raw, foods)
     figures = (
-        daily_figures(lines, resp)
+        daily_figures(days, lines, resp)
         .join(occasion_figures(occ))
         .join(meal_shares(lines))
         .join(companion_figures(occ, number))
@@ -299,6 +290,7 @@ def build_intake(raw: Path, foods: pd.DataFrame) -> pd.DataFrame:
     out = out.join(
         assign_roles(keyed.join(out[["occasions", "share_eaten_alone", "occasion_p50_g"]]))
     )
+    out = out.join(age_group_quantiles(days, occ))
     rnd = {c: 4 for c in out.columns if c.startswith("share_") or c.endswith("_pct")}
-    rnd.update({c: 2 for c in out.columns if c.endswith("_g")})
+    rnd.update({c: 2 for c in out.columns if c.endswith("_g") or "_g_age_" in c})
     return out.round(rnd).reset_index()

@@ -8,10 +8,12 @@ import pandas as pd
 import pytest
 
 from optimizer import build_intake as bi
+from optimizer import intake_stats as st
 from tests.conftest import ROOT
 
 RAW = ROOT.parent / "shared" / "data" / "raw"
 SUMMARY = RAW / "nhanes-wweia-1718" / "food_code_summary_p1720_day1.csv"
+AGESEX = RAW / "nhanes-wweia-1718" / "food_code_by_agesex_p1720_day1.csv"
 INTAKE = ROOT / "data" / "intake.csv"
 
 
@@ -86,6 +88,40 @@ def test_meal_shares_weight_lines_by_their_person():
     assert np.allclose(shares.sum(axis=1), 1.0)
 
 
+def test_age_group_quantiles_need_five_eaters_of_the_group():
+    # milk: 5 toddlers (one of weight 5 drinks 700 g), 4 adults; soup: 5 adults
+    days = pd.DataFrame(
+        {
+            "food_code": ["milk"] * 9 + ["soup"] * 5,
+            "age_group": ["1_3"] * 5 + ["19_50"] * 4 + ["19_50"] * 5,
+            "grams": [100.0, 200, 300, 400, 700, 50, 60, 70, 80, 250, 250, 300, 350, 500],
+            "w": [1.0, 1, 1, 1, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+        }
+    )  # fmt: skip
+    occ = days.assign(grams=days["grams"] / 2)  # one occasion row per eater: half the day
+    q = st.age_group_quantiles(days, occ)
+    assert st.MIN_AGE_GROUP_EATERS == 5
+    # toddlers' milk: weights 1 1 1 1 5 over 100 200 300 400 700, shares .1 .2 .3 .4 1
+    assert q.loc["milk", "daily_p10_g_age_1_3"] == 100.0
+    assert q.loc["milk", "daily_p50_g_age_1_3"] == 700.0
+    assert q.loc["milk", "occasion_p10_g_age_1_3"] == 50.0
+    assert q.loc["milk", "occasion_p95_g_age_1_3"] == 350.0
+    # 4 adult milk drinkers are too few; no toddler eats soup; 5 adults eat soup
+    assert q.loc["milk", ["daily_p50_g_age_19_50", "occasion_p50_g_age_19_50"]].isna().all()
+    assert pd.isna(q.loc["soup", "daily_p95_g_age_1_3"])
+    assert q.loc["soup", ["daily_p10_g_age_19_50", "daily_p50_g_age_19_50"]].tolist() == [
+        250.0, 300.0
+    ]  # fmt: skip
+    assert q.loc["soup", "daily_p95_g_age_19_50"] == 500.0
+    groups = ("1_3", "4_8", "9_18", "19_50", "51_79")
+    assert list(q.columns) == [
+        f"{kind}_{name}_g_age_{g}"
+        for g in groups
+        for kind in ("daily", "occasion")
+        for name in ("p10", "p50", "p90", "p95")
+    ]
+
+
 def test_role_rule_category_then_name_then_intake():
     foods = pd.DataFrame(
         {
@@ -129,6 +165,7 @@ def test_one_row_per_food_and_every_column_says_its_unit(intake):
             col in counts
             or col.startswith(("respondents_age_", "share_", "with_category_", "role"))
             or col.endswith(("_g", "_pct", "_fndds_1920"))
+            or "_g_age_" in col
         ), col
     for q in ("p10", "p25", "p50", "p75", "p90", "p95"):
         assert f"daily_{q}_g" in intake.columns and f"occasion_{q}_g" in intake.columns
@@ -154,6 +191,46 @@ def test_figures_equal_the_published_summary_for_every_reported_code(intake, sum
     for ours, theirs in same.items():
         diff = (intake.loc[reported, ours] - summary.loc[reported, theirs]).abs()
         assert diff.max() < 1e-9, (ours, diff.idxmax())
+
+
+@pytest.fixture(scope="module")
+def by_age() -> pd.DataFrame:
+    """The published daily p50/p90 by age group, both sexes, one row per code and group."""
+    pub = pd.read_csv(AGESEX, dtype={"food_code": str})
+    return pub[pub["sex"] == "all"].set_index(["age_group", "food_code"])
+
+
+@needs_raw
+def test_age_group_portions_equal_the_published_age_split(intake, by_age):
+    milk, rice = "11111000", "56205008"  # Milk, whole; Rice, white, cooked, no added fat
+    # toddlers drink more whole milk in a day than adults, and eat far less rice
+    assert intake.loc[milk, ["daily_p50_g_age_1_3", "daily_p90_g_age_1_3"]].tolist() == [
+        355.83, 732.0
+    ]  # fmt: skip
+    assert intake.loc[milk, ["daily_p50_g_age_19_50", "daily_p90_g_age_19_50"]].tolist() == [
+        228.75, 599.86
+    ]  # fmt: skip
+    assert intake.loc[rice, "daily_p90_g_age_1_3"] == 158.0
+    assert intake.loc[rice, "daily_p90_g_age_19_50"] == 414.76
+    # 5 toddlers ate nonfat fruit yogurt, 4 ate strawberry whole milk
+    assert intake.loc["11433000", "respondents_age_1_3"] == 5
+    assert intake.loc["11433000", "daily_p50_g_age_1_3"] == 226.0
+    assert intake.loc["11519050", "respondents_age_1_3"] == 4
+    assert pd.isna(intake.loc["11519050", "daily_p50_g_age_1_3"])
+    for g in st.PORTION_AGE_GROUPS:
+        enough = intake[f"respondents_age_{g}"] >= st.MIN_AGE_GROUP_EATERS
+        for kind in ("daily", "occasion"):
+            cols = [f"{kind}_{q}_g_age_{g}" for q in st.AGE_QUANTILES]
+            assert intake.loc[enough, cols].notna().all().all(), (g, kind)
+            assert intake.loc[~enough, cols].isna().all().all(), (g, kind)
+            assert (np.diff(intake.loc[enough, cols].to_numpy(), axis=1) >= 0).all(), (g, kind)
+        pub = by_age.loc[g].reindex(intake.index[enough])
+        assert (pub["n_respondents"] == intake.loc[enough, f"respondents_age_{g}"]).all(), g
+        for q in ("p50", "p90"):
+            diff = intake.loc[enough, f"daily_{q}_g_age_{g}"] - pub[f"g_per_day_consumers_{q}_w"]
+            assert diff.abs().max() < 1e-9, (g, q, diff.abs().idxmax())
+    filled = intake.filter(like="daily_p50_g_age_").notna().sum()
+    assert filled.tolist() == [398, 519, 896, 1591, 1517]  # ages 1-3 ... 51-79
 
 
 def test_unreported_codes_have_zero_counts_and_empty_figures(intake):
@@ -196,15 +273,52 @@ def test_roles_of_the_foods_today_s_plans_choose(intake):
     assert intake.loc["31110010", "qns_portion_g"] == 17.0
 
 
+@pytest.fixture(scope="module")
+def microdata() -> tuple[pd.DataFrame, pd.DataFrame]:
+    resp = bi.read_respondents(RAW)
+    return resp, bi.read_lines(RAW, resp)
+
+
 @pytest.mark.slow
 @needs_raw
-def test_per_line_quantiles_from_the_microdata_equal_the_summary(summary):
-    resp = bi.read_respondents(RAW)
+def test_per_line_quantiles_from_the_microdata_equal_the_summary(summary, microdata):
+    resp, lines = microdata
     assert len(resp) == 11927
     assert resp["w"].sum() == pytest.approx(309.26e6, rel=1e-4)
-    lines = bi.read_lines(RAW, resp)
     q = bi.weighted_quantiles(lines, "food_code", "grams", {"p50": 0.5, "p90": 0.9}).round(2)
     pub = summary.loc[q.index.intersection(summary.index)]
     assert len(pub) == 4911
     assert (q.loc[pub.index, "p50"] == pub["g_per_report_p50_w"]).all()
     assert (q.loc[pub.index, "p90"] == pub["g_per_report_p90_w"]).all()
+
+
+@pytest.mark.slow
+@needs_raw
+def test_age_group_portions_of_women_and_girls_equal_the_published_split(microdata):
+    """The published table splits by sex too: the same code on female eaters only."""
+    resp, lines = microdata
+    sex = pd.read_csv(RAW / bi.DEMO_FILE, usecols=["SEQN", "RIAGENDR"]).set_index("SEQN")
+    female = lines[lines["SEQN"].map(sex["RIAGENDR"]) == 2]
+    occ = bi.food_occasions(female)
+    occ["age_group"] = occ["SEQN"].map(resp["age_group"])
+    q = st.age_group_quantiles(bi.person_days(female, resp), occ).round(2)
+    pub = pd.read_csv(AGESEX, dtype={"food_code": str})
+    pub = pub[pub["sex"] == "F"].set_index(["age_group", "food_code"])
+    milk, rice = "11111000", "56205008"
+    assert q.loc[milk, ["daily_p50_g_age_1_3", "daily_p90_g_age_1_3"]].tolist() == [366.0, 696.41]
+    assert q.loc[rice, ["daily_p50_g_age_19_50", "daily_p90_g_age_19_50"]].tolist() == [
+        138.25, 286.38
+    ]  # fmt: skip
+    checked = 0
+    for g in st.PORTION_AGE_GROUPS:
+        p = pub.loc[g]
+        codes = p.index[p["n_respondents"] >= st.MIN_AGE_GROUP_EATERS]
+        assert q.loc[codes, f"daily_p50_g_age_{g}"].notna().all(), g
+        for name in ("p50", "p90"):
+            diff = (
+                q.loc[codes, f"daily_{name}_g_age_{g}"]
+                - p.loc[codes, f"g_per_day_consumers_{name}_w"]
+            )
+            assert diff.abs().max() < 1e-9, (g, name, diff.abs().idxmax())
+        checked += len(codes)
+    assert checked == 3078
