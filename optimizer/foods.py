@@ -16,6 +16,7 @@ import os
 import pickle
 import re
 import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -52,13 +53,16 @@ TEXT_COLUMNS = {
     "description",
     "name",
 }
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"  # 3: frame.attrs records the companion columns
 # Companion tables written by `mealplan data build` beside foods.csv, one row per food
 # code (column `food_code`). When a food table has one of these files in its folder, its
 # columns are joined to the table on load (foods without a row get empty cells), so the
 # intake figures and ingredient flags travel with the table. A custom table without them
 # simply lacks those columns, and the rules that need them say so.
 COMPANION_FILES = ("intake.csv", "food_flags.csv")
+# What a companion file's columns are, for messages ("'respondents' is an intake figure").
+COMPANION_KINDS = {"intake.csv": "an intake figure", "food_flags.csv": "an ingredient flag"}
+COMPANION_ATTR = "companion_columns"  # key in FoodTable.frame.attrs (pickled with the frame)
 # Numbers in a table must be below this: real amounts per 100 g or per unit are far
 # smaller, and HiGHS refuses coefficients of 1e15 once rows scale them (x 400 for a
 # share of energy), so a larger value is a unit mistake, reported with its row.
@@ -84,13 +88,55 @@ class FoodTable:
         return self.frame[self.frame["exclusion_reason"] == ""]
 
 
+class CompanionColumns(Mapping[str, str]):
+    """The columns of a food table that came from companion files: column -> file name.
+
+    Kept in `frame.attrs[COMPANION_ATTR]`, which pandas deep-copies at every operation on
+    the frame: immutable, so the copy is the object itself (a dict would cost ~0.1 ms each).
+    """
+
+    def __init__(self, origins: Mapping[str, str] | None = None) -> None:
+        self._origins = dict(origins or {})
+
+    def __getitem__(self, column: str) -> str:
+        return self._origins[column]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._origins)
+
+    def __len__(self) -> int:
+        return len(self._origins)
+
+    def __deepcopy__(self, memo: dict) -> CompanionColumns:
+        return self
+
+    def what(self, column: str) -> str:
+        """'an intake figure (intake.csv)': what a companion column is, for messages."""
+        name = self._origins[column]
+        return f"{COMPANION_KINDS.get(name, 'a companion-file column')} ({name})"
+
+
+def companion_columns(frame: pd.DataFrame) -> CompanionColumns:
+    """Which columns of `frame` (a food table or rows of it) came from companion files."""
+    return frame.attrs.get(COMPANION_ATTR, CompanionColumns())
+
+
+class ColumnNames(list):
+    """Column names; `companion` says which came from companion files (not nutrients)."""
+
+    companion: CompanionColumns = CompanionColumns()
+
+
 def is_numeric(col: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
 
 
-def numeric_columns(frame: pd.DataFrame) -> list[str]:
-    """The columns a target or an objective may use (text columns are not quantities)."""
-    return [c for c in frame.columns if is_numeric(frame[c])]
+def numeric_columns(frame: pd.DataFrame) -> ColumnNames:
+    """The numeric columns (text columns are not quantities), with `.companion`: those of
+    them that are intake figures or flags, which quantities.resolve_quantities refuses."""
+    names = ColumnNames(c for c in frame.columns if is_numeric(frame[c]))
+    names.companion = companion_columns(frame)
+    return names
 
 
 def _companions(path: Path, default_unit: str) -> list[Path]:
@@ -213,6 +259,8 @@ def join_companion(frame: pd.DataFrame, path: Path, data: bytes | None = None) -
             if is_num
             else col.reindex(out.index).fillna("").to_numpy()
         )
+    origins = {**companion_columns(frame), **dict.fromkeys(raw.columns, path.name)}
+    out.attrs[COMPANION_ATTR] = CompanionColumns(origins)
     return out
 
 

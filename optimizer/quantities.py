@@ -168,8 +168,12 @@ def resolve_quantities(
 ) -> dict[str, Quantity]:
     """Map every target to a quantity of the food table, or fail with a hint."""
     out = {}
-    known = list(columns) + list(SPECIAL)
+    companion = getattr(columns, "companion", {})  # foods.numeric_columns: intake, flags
+    known = [c for c in columns if c not in companion] + list(SPECIAL)
     for t in targets:
+        src = t.min_source if t.min_kind == "USER" else t.max_source
+        if clash := [c for c in t.name.split(":") if c in companion]:
+            raise ProfileError(f"{src}: '{clash[0]}' is {companion.what(clash[0])}, not a nutrient")
         q = quantity(t.name, columns)
         if q is None:
             if "USER" not in (t.min_kind, t.max_kind):
@@ -178,7 +182,6 @@ def resolve_quantities(
                     f"{t.min_kind or t.max_kind} target (use --no-defaults, or defaults = "
                     "false in the profile, and set your own targets)"
                 )
-            src = t.min_source if t.min_kind == "USER" else t.max_source
             raise ProfileError(f"{src}: unknown nutrient '{t.name}'{did_you_mean(t.name, known)}")
         out[t.name] = q
     return out
