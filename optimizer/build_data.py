@@ -227,8 +227,11 @@ def build_cpi(raw: Path) -> pd.DataFrame:
     return annual.reset_index().rename(columns={"year": "year", "index": "cpi_food_at_home_index"})
 
 
-def build_data(raw: Path, out: Path) -> dict[str, int]:
-    """Write foods.csv, intake.csv, cpi_food_at_home.csv and the reference tables into `out`."""
+def build_data(raw: Path, out: Path, overrides: Path | None = None) -> dict[str, int]:
+    """Write foods.csv, intake.csv, cpi_food_at_home.csv, the reference and ingredient tables.
+
+    `overrides` is the hand-reviewed ingredient_overrides.csv (default: the project's data/).
+    """
     raw = Path(raw)
     for name in (NUTRIENTS_FILE, PORTIONS_FILE, FPED_FILE, PRICES_FILE, BLS_FILE):
         if not (raw / name).is_file():
@@ -245,6 +248,11 @@ def build_data(raw: Path, out: Path) -> dict[str, int]:
         (out / "reference").mkdir(exist_ok=True)
         for f in sorted(ref_src.glob("*.csv")):
             shutil.copyfile(f, out / "reference" / f.name)
+    from optimizer.ingredients import OVERRIDES_NAME, build_ingredient_tables
+    from optimizer.paths import data_dir
+
+    overrides = overrides or data_dir() / OVERRIDES_NAME
+    ingredients = build_ingredient_tables(raw, out, foods, overrides)
     candidates = int((foods["exclusion_reason"] == "").sum())
     reported = int((intake["respondents"] > 0).sum())
     return {
@@ -252,4 +260,5 @@ def build_data(raw: Path, out: Path) -> dict[str, int]:
         "candidates": candidates,
         "cpi_years": len(cpi),
         "intake_reported": reported,
+        **ingredients,
     }
