@@ -587,7 +587,7 @@ def data() -> None:
     help="Output folder (default: the project's data/).",
 )
 def data_build(raw: Path, out: Path | None) -> None:
-    """Rebuild data/foods.csv, intake.csv, cpi_food_at_home.csv and data/reference/."""
+    """Rebuild data/foods.csv, intake.csv, the ingredient tables, CPI and data/reference/."""
     with user_errors():
         from optimizer.build_data import build_data
         from optimizer.paths import data_dir
@@ -596,7 +596,11 @@ def data_build(raw: Path, out: Path | None) -> None:
         click.echo(
             f"foods.csv: {counts['foods']} foods, {counts['candidates']} plan candidates; "
             f"intake.csv: {counts['intake_reported']} foods reported in NHANES; "
-            f"CPI years: {counts['cpi_years']}"
+            f"CPI years: {counts['cpi_years']}\n"
+            f"ingredient_classes.csv: {counts['ingredients']} ingredients "
+            f"({counts['may_contain_ingredients']} with a 'may contain' flag, "
+            f"{counts['overrides']} reviewed overrides); food_flags.csv: "
+            f"{counts['flagged_foods']} foods"
         )
 
 

@@ -233,7 +233,15 @@ def test_data_build(runner, tmp_path):
     r = ok(runner.invoke(cli, ["data", "build", "--raw", str(raw), "--out", str(tmp_path)]))
     assert "7058 foods" in r.output
     assert "intake.csv: 4911 foods reported" in r.output
-    for name in ("foods.csv", "intake.csv"):
+    assert "ingredient_classes.csv: 2332 ingredients" in r.output
+    for name in (
+        "foods.csv",
+        "intake.csv",
+        "ingredient_classes.csv",
+        "food_name_classes.csv",
+        "food_ingredients.csv",
+        "food_flags.csv",
+    ):
         assert (tmp_path / name).read_bytes() == (ROOT / "data" / name).read_bytes(), name
     fails(
         runner.invoke(cli, ["data", "build", "--raw", str(tmp_path / "nope")]),
