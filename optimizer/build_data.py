@@ -48,6 +48,7 @@ NUTRIENT_COLUMNS = {
     "Copper (mg)": "copper_mg",
     "Selenium (mcg)": "selenium_ug",
     "Vitamin A, RAE (mcg_RAE)": "vitamin_a_rae_ug",
+    "Retinol (mcg)": "retinol_ug",  # preformed vitamin A: its UL applies to this
     "Vitamin C (mg)": "vitamin_c_mg",
     "Vitamin D (D2 + D3) (mcg)": "vitamin_d_ug",
     "Vitamin E (alpha-tocopherol) (mg)": "vitamin_e_mg",
@@ -57,6 +58,7 @@ NUTRIENT_COLUMNS = {
     "Niacin (mg)": "niacin_mg",
     "Vitamin B-6 (mg)": "vitamin_b6_mg",
     "Folate, DFE (mcg_DFE)": "folate_dfe_ug",
+    "Folic acid (mcg)": "folic_acid_ug",  # synthetic (fortification): the folate UL's basis
     "Vitamin B-12 (mcg)": "vitamin_b12_ug",
     "Choline, total (mg)": "choline_mg",
     "Caffeine (mg)": "caffeine_mg",
