@@ -97,6 +97,11 @@ SEAFOOD_FPED = ["PF_SEAFD_HI (oz. eq.)", "PF_SEAFD_LOW (oz. eq.)"]
 MEAT_FPED = ["PF_MEAT (oz. eq.)", "PF_ORGAN (oz. eq.)", "PF_POULT (oz. eq.)"]
 GRAMS_PER_TSP_ADDED_SUGAR = 4.2  # FPED: 1 tsp eq of added sugars = 4.2 g
 
+# Reference tables the project itself maintains (not in ../shared/data/reference): kept in
+# data/reference/ and copied beside the shared ones when building into another folder.
+PROJECT_REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+PROJECT_REFERENCE_FILES = ("README.md", "dri_micronutrients.csv")
+
 # Categories that are never candidates for a child or adult plan (WWEIA numbers).
 INFANT_CATEGORIES = set(range(9002, 9407)) | {9602}  # baby foods, formulas, human milk
 WATER_CATEGORIES = {7702, 7704, 9204}  # tap, bottled, baby water: free, not a food
@@ -229,6 +234,17 @@ def build_cpi(raw: Path) -> pd.DataFrame:
     return annual.reset_index().rename(columns={"year": "year", "index": "cpi_food_at_home_index"})
 
 
+def _copy_project_reference(dest: Path) -> None:
+    """Keep the project's own reference tables beside the copied ones."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_REFERENCE_FILES:
+        src = PROJECT_REFERENCE_DIR / name
+        if not src.is_file():
+            raise DataBuildError(f"{src}: project reference table missing (restore it from git)")
+        if src.resolve() != (dest / name).resolve():
+            shutil.copyfile(src, dest / name)
+
+
 def build_data(raw: Path, out: Path, overrides: Path | None = None) -> dict[str, int]:
     """Write foods.csv, intake.csv, cpi_food_at_home.csv, the reference and ingredient tables.
 
@@ -250,6 +266,7 @@ def build_data(raw: Path, out: Path, overrides: Path | None = None) -> dict[str,
         (out / "reference").mkdir(exist_ok=True)
         for f in sorted(ref_src.glob("*.csv")):
             shutil.copyfile(f, out / "reference" / f.name)
+    _copy_project_reference(out / "reference")
     from optimizer.ingredients import OVERRIDES_NAME, build_ingredient_tables
     from optimizer.paths import data_dir
 

@@ -22,6 +22,39 @@ IOM_2011 = "IOM 2011, DRIs for calcium and vitamin D"
 NASEM_2019 = "NASEM 2019, DRIs for sodium and potassium"
 IOM_2005 = "IOM 2002/2005, DRIs for energy and macronutrients"
 DGA_2020 = "Dietary Guidelines for Americans 2020-2025"
+IOM_2001 = "IOM 2001, DRIs for vitamin A, iron, zinc and other trace elements"
+IOM_1998 = "IOM 1998, DRIs for the B vitamins (folate, vitamin B12) and choline"
+IOM_2000 = "IOM 2000, DRIs for vitamin C, vitamin E, selenium and carotenoids"
+
+# Micronutrient targets from data/reference/dri_micronutrients.csv:
+# (food-table column, table column, bound, kind, report, what the value covers).
+MICRONUTRIENTS = (
+    ("iron_mg", "iron_mg_rda", "min", "RDA", IOM_2001, ""),
+    ("iron_mg", "iron_mg_ul", "max", "UL", IOM_2001, ""),
+    ("zinc_mg", "zinc_mg_rda", "min", "RDA", IOM_2001, ""),
+    ("zinc_mg", "zinc_mg_ul", "max", "UL", IOM_2001, ""),
+    ("vitamin_a_rae_ug", "vitamin_a_rae_ug_rda", "min", "RDA", IOM_2001, ""),
+    ("retinol_ug", "retinol_ug_ul", "max", "UL", IOM_2001, ": preformed vitamin A (retinol) only"),
+    ("folate_dfe_ug", "folate_dfe_ug_rda", "min", "RDA", IOM_1998, ""),
+    (
+        "folic_acid_ug",
+        "folic_acid_ug_ul",
+        "max",
+        "UL",
+        IOM_1998,
+        ": folic acid from fortified foods and supplements only",
+    ),
+    ("vitamin_b12_ug", "vitamin_b12_ug_rda", "min", "RDA", IOM_1998, ""),
+    (
+        "vitamin_c_mg",
+        "vitamin_c_mg_rda",
+        "min",
+        "RDA",
+        IOM_2000,
+        ", non-smokers (+35 mg/day for smokers is not modelled)",
+    ),
+    ("vitamin_c_mg", "vitamin_c_mg_ul", "max", "UL", IOM_2000, ""),
+)
 
 
 @dataclass(frozen=True)
@@ -124,16 +157,33 @@ def _in_band(row: dict[str, str], age: float, lo: str, hi: str) -> bool:
     return float(row[lo]) <= math.floor(age) <= top
 
 
-def dri_row(stage: LifeStage) -> dict[str, str]:
+def dri_row(stage: LifeStage, name: str = "dri_minerals_protein_fiber.csv") -> dict[str, str]:
     """The DRI table row for a life stage."""
-    for row in _table("dri_minerals_protein_fiber.csv"):
+    for row in _table(name):
         if row["state"] != stage.state:
             continue
         if row["sex"] not in ("any", stage.sex):
             continue
         if _in_band(row, stage.age, "age_min_years", "age_max_years"):
             return row
-    raise ProfileError(f"no DRI row for {stage.describe()}")
+    raise ProfileError(f"{name}: no DRI row for {stage.describe()}")
+
+
+def micronutrient_targets(stage: LifeStage) -> list[Target]:
+    """Iron, zinc, vitamin A, folate, vitamin B12 and vitamin C: RDAs and ULs (IOM 1998-2001)."""
+    row = dri_row(stage, "dri_micronutrients.csv")
+    group = row["life_stage"]
+    out: dict[str, Target] = {}
+    for col, key, bound, kind, report, covers in MICRONUTRIENTS:
+        value = float(row[key])
+        src = f"{report} ({group}){covers}"
+        t = out.get(col, Target(col))
+        if bound == "min":
+            t = replace(t, min=value, min_kind=kind, min_source=src)
+        else:
+            t = replace(t, max=value, max_kind=kind, max_source=src)
+        out[col] = t
+    return list(out.values())
 
 
 def energy_kcal(stage: LifeStage) -> tuple[float, str]:
@@ -296,18 +346,35 @@ def life_stage_targets(
                 f"{IOM_2005} ({group})",
             )
         )
-    for name in ("added_sugars", "saturated_fat"):
-        t.append(
-            Target(
-                f"{name}_pct_energy",
-                max=num[f"{name}_pct_energy_dga_max"],
-                max_kind="DGA",
-                max_source=f"{DGA_2020}: less than 10 % of energy",
-            )
-        )
+    t.extend(dga_limits(stage, num))
+    t.extend(micronutrient_targets(stage))
     if pattern:
         t.extend(pattern_targets(kcal, stage.age, vegetarian))
     return t
+
+
+def dga_limits(stage: LifeStage, num: dict[str, float]) -> list[Target]:
+    """Added sugars and saturated fat: < 10 % of energy from age 2; under 2, none and no limit."""
+    if stage.age < 2:
+        # DGA 2020-2025: avoid added sugars before age 2; the 10 % saturated-fat limit
+        # starts at age 2 (toddlers need fat; the 12-23 month pattern has no other-uses calories)
+        return [
+            Target(
+                "added_sugars_pct_energy",
+                max=0.0,
+                max_kind="DGA",
+                max_source=f"{DGA_2020}: avoid added sugars before age 2",
+            )
+        ]
+    return [
+        Target(
+            f"{name}_pct_energy",
+            max=num[f"{name}_pct_energy_dga_max"],
+            max_kind="DGA",
+            max_source=f"{DGA_2020}: less than 10 % of energy",
+        )
+        for name in ("added_sugars", "saturated_fat")
+    ]
 
 
 def merge(base: Target, new: Target) -> Target:
