@@ -36,7 +36,8 @@ def independent_totals(plan, raw_foods, raw_supplements):
     if len(plan.supplements):
         s = raw_supplements.loc[plan.supplements["id"]]
         units = plan.supplements["units"].to_numpy()
-        for c in ("magnesium_mg", "calcium_mg", "potassium_mg", "vitamin_d_ug"):
+        nutrients = [c for c in s.columns if c in raw_foods.columns and s[c].dtype.kind in "fi"]
+        for c in nutrients:
             v = float((s[c].to_numpy() * units).sum())
             totals[c] = totals.get(c, 0.0) + v
             supp[c] = v

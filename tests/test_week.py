@@ -68,7 +68,7 @@ def _recheck(week, raw_foods, raw_supplements):
         supp_mg = 0.0
         if len(sup):
             s = raw_supplements.loc[sup["id"]]
-            for c in ("magnesium_mg", "calcium_mg", "potassium_mg", "vitamin_d_ug"):
+            for c in [c for c in s.columns if c in tot and s[c].dtype.kind in "fi"]:
                 tot[c] += float((s[c].to_numpy() * sup["units"].to_numpy()).sum())
             supp_mg = float((s["magnesium_mg"].to_numpy() * sup["units"].to_numpy()).sum())
         for t in week.targets:
