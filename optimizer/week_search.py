@@ -14,6 +14,8 @@ from optimizer.solve import run_highs, solve_few_integers
 from optimizer.week_model import WeekModel
 from optimizer.week_rules import WeekOptions, slots_for, variety_groups, variety_key
 
+SUB_PROBLEM_SAFETY_S = 120.0  # wall-clock safety net per sub-MILP; nodes end them
+
 
 def bound_lp(foods, supps, targets, lb, ub, supp_ub, opts: WeekOptions, objective: str):
     """Step 1: the daily LP with caps scaled by max_days/days; supplements continuous."""
@@ -307,10 +309,12 @@ def _reoptimize(
             }
         )
     # A node limit, not a time limit, ends each sub-problem, so the same inputs and seed
-    # give the same week on any machine; the time limit is only a safety net.
+    # give the same week on any machine; the time limit is only a safety net. It must not
+    # bind on a loaded machine: a sub-problem needs 2-7 s of CPU (100 nodes) and gets a
+    # fraction of a core when the machine is busy (at 5 s, weeks failed under load).
     out = run_highs(
         m.prob,
-        time_limit=max(5.0, time_limit),
+        time_limit=max(SUB_PROBLEM_SAFETY_S, time_limit),
         gap_rel=0.005,
         presolve=True,
         random_seed=opts.seed,
