@@ -107,6 +107,19 @@ def profile_options(f):
             default=None,
             help="Chronic kidney disease: no Mg/K supplements, clinician review.",
         ),
+        click.option(
+            "--no-realism",
+            is_flag=True,
+            default=None,
+            help="The plain least-cost plan: no meals, no survey-based foods and amounts.",
+        ),
+        click.option(
+            "--realism",
+            multiple=True,
+            metavar="KEY=VALUE",
+            help="Tune a realism rule, e.g. --realism min_respondents=30 "
+            "or --realism items_per_meal.lunch=6.",
+        ),
         click.option("--objective", help="Minimise this food-table column instead of cost."),
         click.option(
             "--price-year",

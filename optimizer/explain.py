@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
 import pulp
 
 from optimizer.model import Model, build_model
-from optimizer.quantities import column, totals_of
+from optimizer.quantities import Quantity, Totals, column, totals_of
 from optimizer.rows import RowSpec, affine
 from optimizer.solve import solve_few_integers
 from optimizer.targets import Target
@@ -83,35 +83,55 @@ def target_units(model: Model) -> dict[str, str]:
 
 
 def bindings(
-    model: Model, targets: list[Target], amount: np.ndarray, units: np.ndarray, cost: float
+    prob: pulp.LpProblem,
+    rows: dict[str, RowSpec],
+    quantities: dict[str, Quantity],
+    totals: Totals,
+    cost: float,
 ) -> list[Binding]:
-    """Binding target rows with their shadow prices (from the LP with supplements fixed)."""
-    by_name = {c.name: c for c in model.prob.constraints()}
+    """Binding target rows with their shadow prices (from an LP: integers held fixed)."""
+    by_name = {c.name: c for c in prob.constraints()}
     out = []
-    for name, spec in model.rows.items():
+    for name, spec in rows.items():
         con = by_name.get(name)
         if con is None or con.pi is None or not is_tight(con.slack, spec.value):
             continue
-        q = model.quantities[spec.target]
+        q = quantities[spec.target]
         per_unit = con.pi
         if q.denominator is not None:  # per unit of the share, not of its row
-            totals = totals_of(model.foods, amount, model.supplements, units, q.columns())
             per_unit = con.pi * totals.get(q.denominator, q.scope)
-        kind, src = spec.kind, spec.source
         semi = 100 * per_unit * spec.value * 0.01 / cost if cost > 0 else 0.0
         if spec.bound == "max":
             semi = -semi  # tightening a max means lowering it
-        out.append(Binding(spec.target, spec.bound, spec.value, q.unit, kind, src, per_unit, semi))
+        out.append(
+            Binding(
+                spec.target, spec.bound, spec.value, q.unit, spec.kind, spec.source, per_unit, semi
+            )
+        )
     return sorted(out, key=lambda b: -abs(b.semi_elasticity_pct))
 
 
+def model_bindings(
+    model: Model, amount: np.ndarray, units: np.ndarray, cost: float
+) -> list[Binding]:
+    """`bindings` of a daily LP model at its solution."""
+    cols = sorted({c for q in model.quantities.values() for c in q.columns()})
+    totals = totals_of(model.foods, amount, model.supplements, units, cols)
+    return bindings(model.prob, model.rows, model.quantities, totals, cost)
+
+
 def contributions(
-    model: Model, amount: np.ndarray, units: np.ndarray, nutrient: str, top: int = 5
+    foods: pd.DataFrame,
+    supps: pd.DataFrame,
+    amount: np.ndarray,
+    units: np.ndarray,
+    nutrient: str,
+    top: int = 5,
 ) -> pd.DataFrame:
     """Which foods and supplements supply a nutrient, with % of the total."""
-    f = column(model.foods, nutrient) * amount
-    s = column(model.supplements, nutrient) * units
-    names = list(model.foods["name"]) + list(model.supplements["name"])
+    f = column(foods, nutrient) * amount
+    s = column(supps, nutrient) * units
+    names = list(foods["name"]) + list(supps["name"])
     vals = np.concatenate([f, s])
     total = vals.sum()
     order = np.argsort(-vals)[:top]
@@ -297,3 +317,143 @@ def _blocking(model: Model, prob: pulp.LpProblem, x: np.ndarray, dj: np.ndarray)
     if len(model.supplements) == 0:
         out.append("no supplements are allowed")
     return out
+
+
+def portion_caps(meal_model, top: int = 10) -> pd.DataFrame:
+    """Foods held at the most a realism rule allows, with what one more unit would save.
+
+    The saving is the dual of the food's portion row, or the reduced cost of its amount
+    when the solver put the dual on the variable's own bound (the same limit).
+    """
+    by_name = {c.name: c for c in meal_model.prob.constraints()}
+    saving: dict[int, float] = {}
+    rule_of: dict[int, str] = {}
+    for name, (i, d, slot, kind) in meal_model.portion_rows.items():
+        if kind not in ("hi", "dayhi"):
+            continue
+        on = meal_model.y.get((i, d)) if kind == "dayhi" else meal_model.on.get((i, d, slot))
+        if on is None or (on.varValue or 0.0) < 0.5:
+            continue  # not in the plan: its row only says "none of it"
+        con = by_name.get(name)
+        per_x = -(con.pi or 0.0) if con is not None and is_tight(con.slack, 0.0) else 0.0
+        if kind == "hi":
+            x = meal_model.x[(i, d, slot)]
+            if x.dj is not None and x.dj < 0 and x.upBound is not None:
+                if (x.varValue or 0.0) >= x.upBound - 1e-9:
+                    per_x = max(per_x, -x.dj)
+        if per_x > 1e-9:
+            saving[i] = saving.get(i, 0.0) + per_x / float(meal_model.unit_step[i])
+            rule = meal_model.rules.hi_rule[i] if meal_model.rules.hi_rule else "its cap"
+            rule_of[i] = "the most people eat of it in a day" if kind == "dayhi" else rule
+    rows = [
+        {
+            "id": str(meal_model.foods.index[i]),
+            "name": meal_model.foods.iloc[i]["name"],
+            "saving_per_unit_usd": v,
+            "rule": rule_of[i],
+        }
+        for i, v in saving.items()
+    ]
+    out = pd.DataFrame(rows, columns=["id", "name", "saving_per_unit_usd", "rule"])
+    return out.sort_values("saving_per_unit_usd", ascending=False).head(top)
+
+
+def meal_rule_bindings(meal_model) -> list[dict]:
+    """Meal energy shares that hold the cost up, with their shadow prices."""
+    by_name = {c.name: c for c in meal_model.prob.constraints()}
+    out = []
+    shares = dict(meal_model.shape.slot_shares)
+    tol = meal_model.shape.slot_tolerance
+    for name, (_d, slot, bound) in meal_model.meal_rows.items():
+        con = by_name.get(name)
+        if con is None or con.pi is None or abs(con.pi) < 1e-9 or not is_tight(con.slack, 0.0):
+            continue
+        share = shares[slot] - tol if bound == "min" else shares[slot] + tol
+        # d(cost)/d(share): the row is (meal kcal) - share x (day kcal) >= 0
+        energy = meal_model.total(_d, "energy_kcal", "all").varValue or 0.0
+        out.append(
+            {
+                "rule": f"{slot} {bound} {share:.0%} of the day's energy",
+                "cost_per_point_usd": abs(con.pi) * energy / 100,
+            }
+        )
+    return out
+
+
+def explain_plan(plan) -> dict:
+    """Why a plan costs what it does: the explanation document every output renders."""
+    from optimizer.render import clean, records
+
+    lp = plan.model
+    amount, units = plan.values
+    mm = plan.meal_model
+    if mm is None:
+        binds = model_bindings(lp, amount, units, plan.cost_usd)
+        foods, supps = lp.foods, lp.supplements
+        caps = binding_caps(lp, amount)
+        caps["rule"] = "the per-food cap"
+        near = reduced_costs(lp, amount)
+        rules: list[dict] = []
+    else:
+        cols = sorted({c for q in mm.quantities.values() for c in q.columns()})
+        totals = totals_of(mm.foods, amount, mm.supps, units, cols)
+        binds = bindings(mm.prob, mm.rows, mm.quantities, totals, plan.cost_usd)
+        foods, supps = mm.foods, mm.supps
+        caps = portion_caps(mm).set_index("id")
+        lp_amount = np.array([v.varValue or 0.0 for v in lp.amount])
+        in_plan = lp.foods.index.isin(plan.foods["id"])
+        near = reduced_costs(lp, np.where(in_plan, 1.0, lp_amount))
+        rules = meal_rule_bindings(mm)
+    contrib = {}
+    for n in CONTRIBUTION_NUTRIENTS:
+        if n in foods.columns:
+            contrib[n] = records(contributions(foods, supps, amount, units, n))
+    unit_g = foods["unit_g"]
+    return {
+        "cost_usd_per_day": plan.cost_usd,
+        "price_year": plan.prices.year,
+        "objective": lp.objective,
+        "binding": [{k: clean(v) for k, v in asdict(b).items()} for b in binds],
+        "contributions": contrib,
+        "near_misses": [
+            {
+                "id": str(i),
+                "name": r["name"],
+                "cost_per_unit_usd": r["cost_per_unit_usd"],
+                "cheaper_by_per_serving_usd": r["cheaper_by_per_serving_usd"],
+                "cheaper_by_pct": r["cheaper_by_pct"],
+                "unit": "serving",
+            }
+            for i, r in near.iterrows()
+        ],
+        "capped_foods": [
+            {
+                "id": str(i),
+                "name": r["name"],
+                "saving_per_100g_usd": clean(r["saving_per_unit_usd"] * 100 / unit_g[i])
+                if unit_g[i] == unit_g[i]
+                else None,
+                "saving_per_unit_usd": r["saving_per_unit_usd"],
+                "rule": r.get("rule", ""),
+            }
+            for i, r in caps.iterrows()
+        ],
+        "realism_rules": rules,
+        "realism": None if plan.realism is None else plan_realism(plan),
+    }
+
+
+def plan_realism(plan) -> dict:
+    from optimizer.render import realism_to_dict
+
+    return realism_to_dict(plan.realism, plan.cost_usd)
+
+
+CONTRIBUTION_NUTRIENTS = (
+    "magnesium_mg",
+    "potassium_mg",
+    "calcium_mg",
+    "sodium_mg",
+    "fiber_g",
+    "protein_g",
+)

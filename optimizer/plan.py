@@ -9,15 +9,18 @@ import pandas as pd
 
 from optimizer.errors import InfeasibleError, SolverError
 from optimizer.foods import FoodTable
+from optimizer.meals import MealModel
 from optimizer.model import Model, build_model
 from optimizer.prices import PriceBasis, price_basis
 from optimizer.profile import Profile, compile_targets, validate_profile
 from optimizer.quantities import totals_of
+from optimizer.realism import MEALS, has_intake
+from optimizer.realistic import RealismReport, solve_realistic
 from optimizer.rows import nutrient_rows
 from optimizer.select import food_bounds, select_foods, select_supplements
 from optimizer.solve import SolveOutcome, solve_few_integers
 from optimizer.targets import Target
-from optimizer.tolerances import VERIFY_REL, violates
+from optimizer.tolerances import AMOUNT_EPS, VERIFY_REL, violates
 
 DISCLAIMER = (
     "This plan is information, not medical advice. Ask a doctor or registered "
@@ -44,8 +47,10 @@ class Plan:
     food_table_version: str
     outcome: SolveOutcome
     notes: list[str] = field(default_factory=list)
-    model: Model | None = field(default=None, repr=False)
+    model: Model | None = field(default=None, repr=False)  # the LP (bound LP if realistic)
     values: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    realism: RealismReport | None = None  # None: the plain least-cost plan (no meals)
+    meal_model: MealModel | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -97,16 +102,37 @@ def solve_plan(
     inp = prepare_inputs(table, supplements, profile, price_year, where)
     targets, prices, foods, supps = inp.targets, inp.prices, inp.foods, inp.supps
     lb, ub, supp_ub, objective = inp.food_lb, inp.food_ub, inp.supp_ub, inp.objective
-    model = build_model(
-        foods,
-        supps,
-        targets,
-        lb,
-        ub,
-        supp_ub,
-        objective=objective,
-        where=table.source if where == "profile" else where,
-    )
+    source = table.source if where == "profile" else where
+    notes = []
+    if profile.realism.enabled and has_intake(foods):
+        sol = solve_realistic(foods, supps, targets, profile, lb, ub, supp_ub, objective, source)
+        rows = [(i, meal, v) for (i, meal), v in sol.amounts.items()]
+        plan = make_plan(
+            sol.meal_model.foods,
+            supps,
+            sol.meal_model.quantities,
+            rows,
+            sol.units,
+            profile,
+            targets,
+            prices,
+            table,
+            sol.outcome,
+        )
+        plan.model = sol.bound_model
+        plan.meal_model = sol.meal_model
+        plan.realism = sol.report
+        per_food = np.zeros(len(sol.foods))
+        for i, _meal, v in rows:
+            per_food[i] += v
+        plan.values = (per_food, sol.units)
+        return plan
+    if profile.realism.enabled:
+        notes.append(
+            "Realism rules off: this food table has no intake figures (data/intake.csv), "
+            "so the plan is the plain least-cost plan, without meals."
+        )
+    model = build_model(foods, supps, targets, lb, ub, supp_ub, objective=objective, where=source)
     outcome = solve_few_integers(model.prob, model.units)
     if outcome.status == "infeasible":
         from optimizer.explain import diagnose_infeasible
@@ -118,7 +144,22 @@ def solve_plan(
     amount = np.array([v.varValue or 0.0 for v in model.amount])
     units = np.array([round(v.varValue or 0.0) for v in model.units], dtype=float)
     verify(model, amount, units)
-    return make_plan(model, profile, targets, prices, table, amount, units, outcome)
+    used = np.flatnonzero(amount > AMOUNT_EPS)
+    plan = make_plan(
+        model.foods,
+        model.supplements,
+        model.quantities,
+        [(int(i), None, float(amount[i])) for i in used],
+        units,
+        profile,
+        targets,
+        prices,
+        table,
+        outcome,
+    )
+    plan.notes.extend(notes)
+    plan.model, plan.values = model, (amount, units)
+    return plan
 
 
 def verify(model: Model, amount: np.ndarray, units: np.ndarray) -> None:
@@ -135,19 +176,21 @@ def verify(model: Model, amount: np.ndarray, units: np.ndarray) -> None:
 
 
 def make_plan(
-    model: Model,
+    foods: pd.DataFrame,
+    supps: pd.DataFrame,
+    quantities: dict,
+    rows: list[tuple[int, str | None, float]],
+    units: np.ndarray,
     profile: Profile,
     targets: list[Target],
     prices: PriceBasis,
     table: FoodTable,
-    amount: np.ndarray,
-    units: np.ndarray,
     outcome: SolveOutcome,
 ) -> Plan:
-    foods, supps = model.foods, model.supplements
-    used = amount > 1e-7
-    f = foods[used]
-    amt = amount[used]
+    """A Plan from (food position, meal or None, amount in table units) rows."""
+    pos = np.array([i for i, _m, _v in rows], dtype=int)
+    amt = np.array([v for _i, _m, v in rows], dtype=float)
+    f = foods.iloc[pos]
     food_df = pd.DataFrame(
         {
             "id": f.index.astype(str),
@@ -160,7 +203,18 @@ def make_plan(
             "serving_desc": f["serving_desc"].to_numpy(),
             "cost_usd": amt * f["cost_usd"].to_numpy(float),
         }
-    ).sort_values("cost_usd", ascending=False, ignore_index=True)
+    )
+    meals = [m for _i, m, _v in rows]
+    if any(m is not None for m in meals):
+        food_df.insert(0, "meal", meals)
+        order = {m: k for k, m in enumerate(MEALS)}
+        food_df = food_df.sort_values(
+            ["meal", "cost_usd"],
+            key=lambda c: c.map(order) if c.name == "meal" else -c,
+            ignore_index=True,
+        )
+    else:
+        food_df = food_df.sort_values("cost_usd", ascending=False, ignore_index=True)
     su = units > 0.5
     s = supps[su]
     supp_df = pd.DataFrame(
@@ -173,9 +227,11 @@ def make_plan(
         }
     )
     cost = float(food_df["cost_usd"].sum() + supp_df["cost_usd"].sum())
-    needed = {c for q in model.quantities.values() for c in q.columns()}
-    totals = totals_of(foods, amount, supps, units, sorted(needed))
-    rows = nutrient_rows(targets, model.quantities, totals)
+    per_food = np.zeros(len(foods))
+    np.add.at(per_food, pos, amt)
+    needed = {c for q in quantities.values() for c in q.columns()}
+    totals = totals_of(foods, per_food, supps, units, sorted(needed))
+    nutrients = nutrient_rows(targets, quantities, totals)
     notes = [DISCLAIMER]
     if profile.kidney_disease:
         notes.append(CLINICIAN_NOTE)
@@ -184,13 +240,11 @@ def make_plan(
         targets,
         food_df,
         supp_df,
-        pd.DataFrame(rows),
+        pd.DataFrame(nutrients),
         cost,
         prices,
         table.source,
         table.version,
         outcome,
         notes,
-        model,
-        (amount, units),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from optimizer.errors import ProfileError
+from optimizer.realism import RealismOptions
 from optimizer.targets import LifeStage, Target, life_stage_targets, merge
 
 DIETS = ("vegetarian", "vegan", "pescatarian", "dairy_free", "no_nuts", "gluten_free")
@@ -44,6 +45,7 @@ class Profile:
     kidney_disease: bool = False
     allow_mineral_supplements_with_kidney_disease: bool = False
     objective: str = "price"
+    realism: RealismOptions = field(default_factory=RealismOptions)  # [realism], --realism
     week: tuple[tuple[str, object], ...] = ()  # [week] settings, validated by profile_io
     sources: tuple[tuple[str, str], ...] = ()  # (setting, where it came from)
 

@@ -15,6 +15,7 @@ from typing import Any
 from optimizer.errors import ProfileError, did_you_mean
 from optimizer.paths import data_dir
 from optimizer.profile import DIETS, FoodLimit, Profile
+from optimizer.realism import REALISM_KEYS, RealismOptions, parse_realism_setting
 from optimizer.targets import Target
 
 TOP_KEYS = (
@@ -28,6 +29,7 @@ TOP_KEYS = (
     "clinical",
     "objective",
     "week",
+    "realism",
 )
 STAGE_KEYS = (
     "sex",
@@ -228,6 +230,8 @@ def profile_from_dict(doc: dict, source: str) -> Profile:
         )
     if "week" in doc:
         changes["week"] = parse_week(_table(doc, "week", source), source)
+    if "realism" in doc:
+        changes["realism"] = parse_realism(_table(doc, "realism", source), source)
     if "defaults" in doc:
         changes["dri_defaults"] = _bool(doc["defaults"], f"{source}: defaults")
     if "objective" in doc:
@@ -285,6 +289,37 @@ def parse_week(d: dict, source: str) -> tuple[tuple[str, object], ...]:
             v = tuple((str(c), _strings(x, f"{w}.{c}")) for c, x in v.items())
         out.append((k, v))
     return tuple(out)
+
+
+def parse_realism(d: dict, source: str) -> RealismOptions:
+    """The [realism] table: the realism rules' settings (see optimizer/realism.py)."""
+    _check_keys(d, REALISM_KEYS, f"{source} [realism]")
+    opts = RealismOptions()
+    for k, v in d.items():
+        w = f"{source}: realism.{k}"
+        if k == "items_per_meal":
+            if not isinstance(v, dict):
+                raise ProfileError(f"{w} must be a table like {{ breakfast = 4, lunch = 5 }}")
+            for meal, n in v.items():
+                opts = parse_realism_setting(f"items_per_meal.{meal}={_whole(n, w)}", opts)
+            continue
+        if isinstance(v, bool):
+            text = str(v).lower()
+        elif isinstance(v, int | float | str):
+            text = str(v)
+        else:
+            raise ProfileError(f"{w} must be a number, a string or true/false, not {v!r}")
+        try:
+            opts = parse_realism_setting(f"{k}={text}", opts)
+        except ProfileError as err:
+            raise ProfileError(f"{w}: {str(err).split(': ', 1)[-1]}") from None
+    return opts.validate(f"{source} [realism]")
+
+
+def _whole(v: Any, where: str) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise ProfileError(f"{where} must be whole numbers, not {v!r}")
+    return v
 
 
 def parse_limit(food: str, spec: Any, source: str) -> FoodLimit:
@@ -360,6 +395,13 @@ def apply_cli(prof: Profile, kw: dict) -> Profile:
         changes["dri_defaults"] = False
     if kw.get("objective"):
         changes["objective"] = kw["objective"]
+    if kw.get("no_realism") or kw.get("realism"):
+        opts = prof.realism
+        for text in kw.get("realism") or ():
+            opts = parse_realism_setting(text, opts)
+        if kw.get("no_realism"):
+            opts = replace(opts, enabled=False)
+        changes["realism"] = opts.validate("--realism")
     return prof.with_changes(src, **changes) if changes else prof
 
 

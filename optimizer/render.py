@@ -136,7 +136,44 @@ def plan_to_dict(plan) -> dict[str, Any]:
         "supplements": _records(plan.supplements),
         "nutrients": _records(plan.nutrients),
         "notes": list(plan.notes),
+        "realism": realism_to_dict(plan.realism, plan.cost_usd),
     }
+
+
+def realism_to_dict(report, cost: float) -> dict[str, Any] | None:
+    """What the realism rules cost: the plan against the plain LP and the proven bound."""
+    if report is None:
+        return None
+    return {
+        "rules": list(report.rules),
+        "cost_without_usd_per_day": report.cost_without_usd,
+        "lower_bound_usd_per_day": report.lower_bound_usd,
+        "gap_to_bound_pct": 100 * (cost - report.lower_bound_usd) / cost if cost > 0 else 0.0,
+        "cost_of_realism_pct": 100 * (cost - report.cost_without_usd) / report.cost_without_usd
+        if report.cost_without_usd > 0
+        else 0.0,
+        "foods_people_eat": report.foods_eaten,
+        "candidates": report.candidates,
+        "milp_status": report.status,
+        "milp_gap": report.milp_gap,
+    }
+
+
+def realism_lines(r: dict[str, Any] | None, per: str = "day") -> list[str]:
+    """The realism summary as text lines (plan and week)."""
+    if r is None:
+        return ["Realism rules: off (the plain least-cost plan, without meals)."]
+    k = "per_day" if per == "day" else "per_week"
+    cost_without, bound = r[f"cost_without_usd_{k}"], r[f"lower_bound_usd_{k}"]
+    lines = [
+        f"Price of realism: the same targets cost {usd(cost_without)}/{per} without the "
+        f"realism rules; with them no plan costs less than {usd(bound)}/{per} (proven "
+        f"bound), and this one is {r['gap_to_bound_pct']:.1f} % above that bound "
+        f"({r['cost_of_realism_pct']:.0f} % above the plan without the rules).",
+        "Realism rules applied:",
+    ]
+    lines += [f"  - {rule}" for rule in r["rules"]]
+    return lines
 
 
 def load_saved(text: str, where: str, kind: str, version: int, what: str) -> dict[str, Any]:
@@ -218,11 +255,14 @@ def render_table(d: dict[str, Any]) -> str:
         f"Prices: {d['prices']['year']} dollars. {d['prices']['method']}.",
         "",
     ]
+    meals = any(f.get("meal") for f in d["foods"])
     rows = [
-        [f["name"][:48], _amount_text(f)[:52], num(f["grams"], "g"), usd(f["cost_usd"])]
+        ([f["meal"].capitalize()] if meals else [])
+        + [f["name"][:48], _amount_text(f)[:52], num(f["grams"], "g"), usd(f["cost_usd"])]
         for f in d["foods"]
     ]
-    lines += _table(["Food", "Amount", "Weight", "Cost/day"], rows, {2, 3})
+    heads = (["Meal"] if meals else []) + ["Food", "Amount", "Weight", "Cost/day"]
+    lines += _table(heads, rows, {len(heads) - 2, len(heads) - 1})
     if d["supplements"]:
         lines.append("")
         rows = [
@@ -236,6 +276,8 @@ def render_table(d: dict[str, Any]) -> str:
         f"{usd(d['cost_usd_per_week'])} for 7 days ({d['prices']['year']} dollars)",
         "",
     ]
+    if "realism" in d:
+        lines += realism_lines(d["realism"]) + [""]
     refs, marks = _source_refs(d["nutrients"])
     rows = []
     for n, mark in zip(d["nutrients"], marks, strict=True):
@@ -280,11 +322,19 @@ def render_markdown(d: dict[str, Any]) -> str:
         "",
         "## Foods",
         "",
-        "| Food | Amount | Weight | Cost/day |",
-        "|---|---|--:|--:|",
     ]
+    meals = any(f.get("meal") for f in d["foods"])
+    out += (
+        ["| Meal | Food | Amount | Weight | Cost/day |", "|---|---|---|--:|--:|"]
+        if meals
+        else [
+            "| Food | Amount | Weight | Cost/day |",
+            "|---|---|--:|--:|",
+        ]
+    )
     out += [
-        f"| {f['name']} | {_amount_text(f)} | {num(f['grams'], 'g')} | {usd(f['cost_usd'])} |"
+        ("| " + f["meal"].capitalize() + " " if meals else "")
+        + f"| {f['name']} | {_amount_text(f)} | {num(f['grams'], 'g')} | {usd(f['cost_usd'])} |"
         for f in d["foods"]
     ]
     if d["supplements"]:
@@ -298,6 +348,10 @@ def render_markdown(d: dict[str, Any]) -> str:
         f"**Total cost: {usd(d['cost_usd_per_day'])}/day, "
         f"{usd(d['cost_usd_per_week'])} for 7 days** ({d['prices']['year']} dollars)",
         "",
+    ]
+    if "realism" in d:
+        out += realism_lines(d["realism"]) + [""]
+    out += [
         "## Nutrients",
         "",
         "| Nutrient | Amount | Target | % of target | Kind | Binds | Source |",
@@ -318,6 +372,7 @@ def render_markdown(d: dict[str, Any]) -> str:
 
 CSV_FIELDS = [
     "section",
+    "meal",
     "id",
     "name",
     "amount",
@@ -341,6 +396,7 @@ def render_csv(d: dict[str, Any]) -> str:
         w.writerow(
             {
                 "section": "food",
+                "meal": f.get("meal") or "",
                 "id": f["id"],
                 "name": f["name"],
                 "amount": f["servings"],
@@ -395,3 +451,7 @@ RENDERERS = {
     "csv": render_csv,
     "markdown": render_markdown,
 }
+
+
+clean = _clean  # public names for the library's document builders
+records = _records

@@ -12,15 +12,6 @@ import pandas as pd
 from optimizer.errors import OptimizerError
 from optimizer.render import _clean, _records, _table, label, num, usd
 
-CONTRIBUTION_NUTRIENTS = (
-    "magnesium_mg",
-    "potassium_mg",
-    "calcium_mg",
-    "sodium_mg",
-    "fiber_g",
-    "protein_g",
-)
-
 
 def read_text(path: Path) -> str:
     try:
@@ -34,50 +25,10 @@ def read_text(path: Path) -> str:
 
 
 def explanation_dict(plan) -> dict[str, Any]:
-    """Binding limits with shadow prices, contributions, near misses, capped foods."""
-    from optimizer.explain import binding_caps, bindings, contributions, reduced_costs
+    """The explanation document (built by the library: optimizer.explain.explain_plan)."""
+    from optimizer.explain import explain_plan
 
-    model = plan.model
-    amount, units = plan.values
-    binds = bindings(model, plan.targets, amount, units, plan.cost_usd)
-    contrib = {}
-    for n in CONTRIBUTION_NUTRIENTS:
-        if n in model.foods.columns:
-            contrib[n] = _records(contributions(model, amount, units, n))
-    near = reduced_costs(model, amount)
-    caps = binding_caps(model, amount)
-    unit_g = model.foods["unit_g"]
-    near_rows = [
-        {
-            "id": str(i),
-            "name": r["name"],
-            "cost_per_unit_usd": r["cost_per_unit_usd"],
-            "cheaper_by_per_serving_usd": r["cheaper_by_per_serving_usd"],
-            "cheaper_by_pct": r["cheaper_by_pct"],
-            "unit": "serving",
-        }
-        for i, r in near.iterrows()
-    ]
-    cap_rows = [
-        {
-            "id": str(i),
-            "name": r["name"],
-            "saving_per_100g_usd": _clean(r["saving_per_unit_usd"] * 100 / unit_g[i])
-            if unit_g[i] == unit_g[i]
-            else None,
-            "saving_per_unit_usd": r["saving_per_unit_usd"],
-        }
-        for i, r in caps.iterrows()
-    ]
-    return {
-        "cost_usd_per_day": plan.cost_usd,
-        "price_year": plan.prices.year,
-        "objective": model.objective,
-        "binding": [{k: _clean(v) for k, v in asdict(b).items()} for b in binds],
-        "contributions": contrib,
-        "near_misses": near_rows,
-        "capped_foods": cap_rows,
-    }
+    return explain_plan(plan)
 
 
 def _step(unit: str) -> float:
@@ -129,16 +80,31 @@ def render_explanation(e: dict[str, Any]) -> str:
         ]
         lines.append(f"  {label(n)}: " + "; ".join(parts))
     if e["capped_foods"]:
-        lines += ["", "Foods held at their per-food cap (raising the cap would save):"]
+        lines += ["", "Foods held at the most they may be (raising it would save):"]
         for c in e["capped_foods"]:
             per = (
                 f"{usd(c['saving_per_100g_usd'])} per 100 g"
                 if c["saving_per_100g_usd"] is not None
                 else f"{usd(c['saving_per_unit_usd'])} per unit"
             )
-            lines.append(f"  {c['name'][:50]}: {per}")
+            rule = f" (held at {c['rule']})" if c.get("rule") else ""
+            lines.append(f"  {c['name'][:50]}: {per}{rule}")
+    if e.get("realism_rules"):
+        lines += ["", "Meal rules that hold the cost up (realism):"]
+        for r in e["realism_rules"]:
+            lines.append(
+                f"  {r['rule']}: each percentage point costs {usd(r['cost_per_point_usd'])}/day"
+            )
+    if e.get("realism"):
+        from optimizer.render import realism_lines
+
+        lines += [""] + realism_lines(e["realism"])
     if e["near_misses"]:
-        lines += ["", "Foods just outside the plan (how much cheaper they would have to be):"]
+        where = " (in the LP without the meal rules)" if e.get("realism") else ""
+        lines += [
+            "",
+            f"Foods just outside the plan{where} (how much cheaper they would have to be):",
+        ]
         for r in e["near_misses"]:
             lines.append(
                 f"  {r['name'][:50]}: {usd(r['cheaper_by_per_serving_usd'])} per "

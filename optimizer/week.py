@@ -121,11 +121,11 @@ def solve_week(
     tighter = slot_bound(foods, supps, targets, ub, supp_ub, opts, objective, where)
     if tighter is not None:
         lower = max(lower, tighter)
-    from optimizer.explain import bindings
+    from optimizer.explain import model_bindings
 
     b_amount = np.array([v.varValue or 0.0 for v in bmodel.amount])
     b_units = np.array([v.varValue or 0.0 for v in bmodel.units])
-    drivers = bindings(bmodel, bound_targets, b_amount, b_units, bout.objective)
+    drivers = model_bindings(bmodel, b_amount, b_units, bout.objective)
     keep = kept_items(previous, opts, foods, table.version, prices.year)
     # If the day-by-day search runs out of foods, it goes on from the days it has made,
     # adding the candidates the daily LP finds among the foods those days left and twice

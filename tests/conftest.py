@@ -10,6 +10,8 @@ from click.testing import CliRunner
 
 from optimizer.foods import FoodTable, load_foods, load_supplements, normalise
 from optimizer.paths import foods_csv, supplements_csv
+from optimizer.profile import Profile
+from optimizer.realism import RealismOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,3 +103,8 @@ def raw_supplements() -> pd.DataFrame:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def lp_profile(**kw) -> Profile:
+    """A profile for the plain least-cost LP (realism rules off): exact LP properties."""
+    return Profile(realism=RealismOptions(enabled=False), **kw)

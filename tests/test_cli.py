@@ -96,8 +96,8 @@ def test_plan_formats(runner, fmt):
             d["cost_usd_per_day"]
         )
     elif fmt == "csv":
-        assert r.output.startswith("section,id,name")
-        assert "\nnutrient,magnesium_mg," in r.output
+        assert r.output.startswith("section,meal,id,name")
+        assert "\nnutrient,,magnesium_mg," in r.output
     elif fmt == "markdown":
         assert "| Food | Amount |" in r.output
 

@@ -5,18 +5,17 @@ from __future__ import annotations
 import pytest
 
 from optimizer.errors import InfeasibleError
-from optimizer.explain import bindings
+from optimizer.explain import model_bindings
 from optimizer.plan import solve_plan
-from optimizer.profile import Profile
 from optimizer.targets import LifeStage, Target
-from tests.conftest import MG_FOODS, no_supplements, table
+from tests.conftest import MG_FOODS, lp_profile, no_supplements, table
 from tests.test_model import MG400, bare
 
 
 def test_shadow_price_by_hand():
     plan = solve_plan(table(MG_FOODS), no_supplements(), bare(MG400))
     amount, units = plan.values
-    (b,) = bindings(plan.model, plan.targets, amount, units, plan.cost_usd)
+    (b,) = model_bindings(plan.model, amount, units, plan.cost_usd)
     assert (b.target, b.bound) == ("magnesium_mg", "min")
     assert b.cost_per_unit_usd == pytest.approx(0.002)  # oats: $0.20 per 100 mg
     assert b.semi_elasticity_pct == pytest.approx(1.0)  # cost is proportional to the target
@@ -38,10 +37,10 @@ def _moved(target: Target, bound: str, delta: float) -> Target:
 @pytest.mark.slow
 @pytest.mark.parametrize("stage", [LifeStage("male", 60), LifeStage("female", 34)])
 def test_shadow_prices_match_finite_differences(stage, real_foods, real_supplements):
-    prof = Profile(stage=stage)
+    prof = lp_profile(stage=stage)  # exact LP shadow prices (realism plans: test_realism)
     plan = solve_plan(real_foods, real_supplements, prof)
     amount, units = plan.values
-    binds = bindings(plan.model, plan.targets, amount, units, plan.cost_usd)
+    binds = model_bindings(plan.model, amount, units, plan.cost_usd)
     assert binds, "the default plan has binding limits"
     tmap = {t.name: t for t in plan.targets}
     checked = 0
@@ -87,7 +86,7 @@ def test_infeasibility_relaxation_is_sufficient_and_minimal():
 
 @pytest.mark.slow
 def test_vegan_no_supplements_tight_budget(real_foods, real_supplements):
-    prof = Profile(
+    prof = lp_profile(
         diets=("vegan",),
         supplements="none",
         budget_per_day_usd=1.5,

@@ -10,6 +10,7 @@ from optimizer.prices import price_basis
 from optimizer.profile import Profile
 from optimizer.quantities import SHARES
 from optimizer.targets import LifeStage
+from tests.conftest import lp_profile
 
 pytestmark = pytest.mark.slow  # every test here solves on the real table
 
@@ -104,8 +105,9 @@ def test_no_infant_food_alcohol_or_water_in_candidates(real_foods):
 
 
 def test_price_year_scales_food_costs(real_foods, real_supplements):
-    base = solve_plan(real_foods, real_supplements, Profile())
-    later = solve_plan(real_foods, real_supplements, Profile(), price_year="2024")
+    prof = lp_profile()  # the exact LP: the same foods whatever the price year
+    base = solve_plan(real_foods, real_supplements, prof)
+    later = solve_plan(real_foods, real_supplements, prof, price_year="2024")
     f = price_basis("2024").food_factor
     assert f == pytest.approx(306.536 / 239.125, rel=1e-4)  # BLS CUUR0000SAF11
     assert later.foods["cost_usd"].sum() == pytest.approx(

@@ -8,7 +8,7 @@ from optimizer.errors import ProfileError
 from optimizer.plan import solve_plan
 from optimizer.profile import Profile
 from optimizer.select import diet_mask, match_mask, select_foods
-from tests.conftest import table
+from tests.conftest import lp_profile, table
 
 FOODS = [
     {
@@ -160,7 +160,8 @@ def test_select_combines_include_exclude_and_diet(t):
     "diet", ["vegan", "vegetarian", "pescatarian", "dairy_free", "no_nuts", "gluten_free"]
 )
 def test_real_table_diet_plans_respect_the_diet(diet, real_foods, real_supplements, raw_foods):
-    plan = solve_plan(real_foods, real_supplements, Profile(diets=(diet,)))
+    # The diet is what is checked here, on the plain LP; realistic diet plans: test_realism
+    plan = solve_plan(real_foods, real_supplements, lp_profile(diets=(diet,)))
     rows = raw_foods.loc[plan.foods["id"]]
     names = " | ".join(rows["description"])
     if diet in ("vegan", "vegetarian"):

@@ -14,6 +14,7 @@ from optimizer.plan import prepare_inputs, solve_plan
 from optimizer.profile import Profile
 from optimizer.solve import run_highs, solve_few_integers
 from optimizer.targets import LifeStage
+from tests.conftest import lp_profile
 
 
 def model_for(foods_t, supps_t, profile):
@@ -115,7 +116,7 @@ def test_random_profiles_never_break_a_constraint(real_foods, real_supplements):
             rng.randint(2, 90),
             activity=rng.choice(["sedentary", "moderately_active", "active"]),
         )
-        prof = Profile(stage=stage)
+        prof = lp_profile(stage=stage)  # monotone only for the exact LP
         tight = solve_plan(real_foods, real_supplements, prof)
         mg = next(t for t in tight.targets if t.name == "magnesium_mg").min
         loose = solve_plan(

@@ -1,0 +1,290 @@
+"""Realism rules: plans of foods people eat, in amounts and at meals people eat them.
+
+The rules read the NHANES/WWEIA 2017-March 2020 day-1 figures in `data/intake.csv` (built
+by `mealplan data build`, joined to the food table on load; see data/SOURCES.md):
+
+- **Foods people eat**: a food is a candidate when at least `min_respondents` people
+  reported it (10: the figure the realism report measures) and at least
+  `min_respondents_age_group` of them are in the client's age group (3), so that a
+  toddler's plan holds foods toddlers eat. A dietitian can still name a rarely reported
+  food (include by code, a per-food limit, a pin).
+- **Amounts people eat**: a food in the plan is there in an amount between the p10 and
+  p95 of what its eaters eat in a day, and (a food is eaten at one meal a day) of what
+  they eat at one eating occasion: a semi-continuous amount with a binary per food and
+  meal, never 0.3 g of cilantro nor 960 g of grits.
+- **Meals**: a food goes only in the meals (breakfast, lunch, dinner, snack) where at
+  least `meal_share_min` (10 %) of its reports are; each meal holds at most the number of
+  foods that 75 % of NHANES eating occasions of that kind hold (breakfast 4, lunch 5,
+  dinner 5; snack 3, the 90th percentile, since the snack slot gathers a day's ~2.4 snack
+  occasions), and at most one food of a WWEIA category.
+- **Ingredients are not dishes**: an addition (`role` in intake.csv: oils, butter, sugar,
+  syrups, condiments, sauces, herbs, dry milk powder, raw egg parts, ...) is eaten only in
+  an amount people add at one occasion and only in a meal that holds a food of a WWEIA
+  category it is eaten with (one of its three most frequent companion categories at the
+  same occasion, seen at >= 10 % of its occasions), at most `additions_per_meal` a meal.
+
+Every figure is adjustable in a profile's `[realism]` table and with `--realism KEY=VALUE`;
+`--no-realism` gives the plain least-cost plan (no meals), the bound the realism rules are
+measured against.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+import pandas as pd
+
+from optimizer.errors import ProfileError, did_you_mean
+from optimizer.meals import FoodRules
+from optimizer.variety import variety_groups
+
+MEALS = ("breakfast", "lunch", "dinner", "snack")  # the NHANES occasion groups we use
+AGE_GROUPS = ((0, 0, "0"), (1, 3, "1_3"), (4, 8, "4_8"), (9, 18, "9_18"), (19, 50, "19_50"))
+LOW_QUANTILES = ("p10", "p25", "p50")
+HIGH_QUANTILES = ("p75", "p90", "p95")
+INTAKE_SOURCE = "NHANES/WWEIA 2017-March 2020, day 1 (data/intake.csv)"
+ITEMS_PER_MEAL = (("breakfast", 4), ("lunch", 5), ("dinner", 5), ("snack", 3))
+
+
+@dataclass(frozen=True)
+class RealismOptions:
+    """The realism rules' settings (profile [realism], --realism KEY=VALUE)."""
+
+    enabled: bool = True
+    min_respondents: int = 10
+    min_respondents_age_group: int = 3
+    amount_low: str = "p10"
+    amount_high: str = "p95"
+    meal_share_min: float = 0.10
+    items_per_meal: tuple[tuple[str, int], ...] = ITEMS_PER_MEAL
+    one_per_category_per_meal: bool = True
+    variants_per_day: int = 1
+    two_meals_min_reports: float = 1.25  # reports per eater-day for a food to go in 2 meals
+    additions_per_meal: int = 2
+    addition_companions: bool = True
+    companion_share_min: float = 0.10
+
+    def validate(self, where: str = "realism") -> RealismOptions:
+        if self.min_respondents < 0 or self.min_respondents_age_group < 0:
+            raise ProfileError(f"{where}: min_respondents values must be >= 0")
+        if self.amount_low not in LOW_QUANTILES:
+            raise ProfileError(
+                f"{where}: amount_low must be one of {', '.join(LOW_QUANTILES)}, "
+                f"not '{self.amount_low}'{did_you_mean(self.amount_low, LOW_QUANTILES)}"
+            )
+        if self.amount_high not in HIGH_QUANTILES:
+            raise ProfileError(
+                f"{where}: amount_high must be one of {', '.join(HIGH_QUANTILES)}, "
+                f"not '{self.amount_high}'{did_you_mean(self.amount_high, HIGH_QUANTILES)}"
+            )
+        if not 0 <= self.meal_share_min <= 1:
+            raise ProfileError(f"{where}: meal_share_min must be between 0 and 1")
+        if not 0 <= self.companion_share_min <= 1:
+            raise ProfileError(f"{where}: companion_share_min must be between 0 and 1")
+        if self.variants_per_day < 1:
+            raise ProfileError(f"{where}: variants_per_day must be >= 1")
+        if self.additions_per_meal < 0:
+            raise ProfileError(f"{where}: additions_per_meal must be >= 0")
+        for meal, k in self.items_per_meal:
+            if k < 1:
+                raise ProfileError(f"{where}: items_per_meal.{meal} must be >= 1")
+        return self
+
+    def items(self, slot: str) -> int | None:
+        return dict(self.items_per_meal).get(slot)
+
+
+REALISM_KEYS = tuple(f.name for f in fields(RealismOptions))
+
+
+def parse_realism_setting(text: str, opts: RealismOptions) -> RealismOptions:
+    """Apply one `KEY=VALUE` (or `items_per_meal.MEAL=N`) to the options."""
+    key, sep, value = text.partition("=")
+    key, value = key.strip(), value.strip()
+    if not sep or not key:
+        raise ProfileError(f"--realism '{text}': expected KEY=VALUE, e.g. min_respondents=30")
+    if key.startswith("items_per_meal."):
+        meal = key.split(".", 1)[1]
+        if meal not in MEALS:
+            raise ProfileError(
+                f"--realism '{text}': unknown meal '{meal}'{did_you_mean(meal, MEALS)}"
+            )
+        items = dict(opts.items_per_meal)
+        items[meal] = _int(value, text)
+        return replace(opts, items_per_meal=tuple(items.items()))
+    if key not in REALISM_KEYS or key == "items_per_meal":
+        raise ProfileError(
+            f"--realism '{text}': unknown setting '{key}'{did_you_mean(key, REALISM_KEYS)}"
+            f" (known: {', '.join(REALISM_KEYS)})"
+        )
+    current = getattr(opts, key)
+    new: object
+    if isinstance(current, bool):
+        if value.lower() not in ("true", "false"):
+            raise ProfileError(f"--realism '{text}': {key} must be true or false")
+        new = value.lower() == "true"
+    elif isinstance(current, int):
+        new = _int(value, text)
+    elif isinstance(current, float):
+        try:
+            new = float(value)
+        except ValueError:
+            raise ProfileError(f"--realism '{text}': {key} must be a number") from None
+        if not math.isfinite(new):
+            raise ProfileError(f"--realism '{text}': {key} must be a finite number")
+    else:
+        new = value
+    return replace(opts, **{key: new})
+
+
+def _int(value: str, text: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ProfileError(f"--realism '{text}': expected a whole number, not '{value}'") from None
+
+
+def has_intake(frame: pd.DataFrame) -> bool:
+    """The food table carries the intake figures the realism rules need."""
+    return {"respondents", "daily_p10_g", "occasion_p95_g", "role"} <= set(frame.columns)
+
+
+def age_group(age: float) -> str:
+    """The NHANES age-group suffix of the intake columns (80+ counts as 51-79)."""
+    for lo, hi, name in AGE_GROUPS:
+        if lo <= math.floor(age) <= hi:
+            return name
+    return "51_79"
+
+
+def _num(frame: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[col], errors="coerce").to_numpy(float)
+
+
+def eaten_mask(frame: pd.DataFrame, age: float, opts: RealismOptions) -> np.ndarray:
+    """Foods reported by enough people, and by enough of the client's age group."""
+    overall = np.nan_to_num(_num(frame, "respondents"))
+    group = np.nan_to_num(_num(frame, f"respondents_age_{age_group(age)}"))
+    return (overall >= opts.min_respondents) & (group >= opts.min_respondents_age_group)
+
+
+def is_addition(frame: pd.DataFrame) -> np.ndarray:
+    if "role" not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    return (frame["role"].astype(str) == "addition").to_numpy()
+
+
+def portion_grams(frame: pd.DataFrame, opts: RealismOptions) -> tuple[np.ndarray, np.ndarray]:
+    """Least and most grams of a food at its one meal of the day (NaN: no data).
+
+    A dish: within the daily range of its eaters and within what they eat at one
+    occasion (the two nearly coincide: a food is reported 1.06 times per eater-day on
+    average); when the two ranges do not overlap, the daily range. An addition: what
+    people add at one occasion.
+    """
+    d_lo = _num(frame, f"daily_{opts.amount_low}_g")
+    d_hi = _num(frame, f"daily_{opts.amount_high}_g")
+    o_lo = _num(frame, f"occasion_{opts.amount_low}_g")
+    o_hi = _num(frame, f"occasion_{opts.amount_high}_g")
+    lo = np.fmax(d_lo, o_lo)
+    hi = np.fmin(d_hi, o_hi)
+    apart = lo > hi
+    lo = np.where(apart, d_lo, lo)
+    hi = np.where(apart, d_hi, hi)
+    add = is_addition(frame)
+    lo = np.where(add & ~np.isnan(o_lo), o_lo, lo)
+    hi = np.where(add & ~np.isnan(o_hi), o_hi, hi)
+    return lo, hi
+
+
+def occasion_grams(frame: pd.DataFrame, opts: RealismOptions) -> tuple[np.ndarray, np.ndarray]:
+    """Least and most grams people eat of a food at one eating occasion."""
+    return _num(frame, f"occasion_{opts.amount_low}_g"), _num(
+        frame, f"occasion_{opts.amount_high}_g"
+    )
+
+
+def meal_mask(frame: pd.DataFrame, slots: tuple[str, ...], opts: RealismOptions) -> np.ndarray:
+    """(foods x slots): the food has at least meal_share_min of its reports at that meal.
+
+    A slot that is not an NHANES meal (a custom name) takes every food.
+    """
+    out = np.zeros((len(frame), len(slots)), dtype=bool)
+    for k, s in enumerate(slots):
+        if s in MEALS:
+            out[:, k] = np.nan_to_num(_num(frame, f"share_{s}")) >= opts.meal_share_min
+        else:
+            out[:, k] = True
+    return out
+
+
+def companion_categories(frame: pd.DataFrame, opts: RealismOptions) -> list[frozenset[str]]:
+    """The WWEIA categories each food is eaten with (its top 3 at >= companion_share_min)."""
+    n = len(frame)
+    names = np.empty((n, 0), dtype=object)
+    keep = np.zeros((n, 0), dtype=bool)
+    for k in (1, 2, 3):
+        c, s = f"with_category_{k}", f"share_with_category_{k}"
+        if c not in frame.columns or s not in frame.columns:
+            continue
+        names = np.column_stack([names, frame[c].astype(str).to_numpy()])
+        keep = np.column_stack([keep, np.nan_to_num(_num(frame, s)) >= opts.companion_share_min])
+    return [frozenset(names[r][keep[r]].tolist()) - {""} for r in range(n)]
+
+
+def food_rules(
+    foods: pd.DataFrame,
+    slots: tuple[str, ...],
+    opts: RealismOptions,
+    cap_units: np.ndarray,
+    *,
+    step: np.ndarray | None = None,
+    limit_lo: np.ndarray | None = None,
+    limit_hi: np.ndarray | None = None,
+) -> FoodRules:
+    """The realism rules of each food, in table units, for the meal model.
+
+    `cap_units` is the profile's per-food cap (servings, grams); `limit_lo`/`limit_hi` a
+    dietitian's own per-food limits (NaN where none), which win over the survey figures.
+    A food without survey figures but with a dietitian's limit may go in any meal.
+    """
+    unit_g = foods["unit_g"].to_numpy(float)
+    lo_g, hi_g = portion_grams(foods, opts)
+    per = np.where(np.isnan(unit_g) | (unit_g <= 0), np.nan, unit_g)
+    lo = np.nan_to_num(lo_g / per, nan=0.0)
+    hi_data = hi_g / per
+    hi = np.fmin(hi_data, cap_units)
+    hi = np.where(np.isnan(hi), cap_units, hi)
+    rule = np.where(
+        ~np.isnan(hi_data) & (hi_data <= cap_units),
+        f"the {opts.amount_high} of what people eat at one meal",
+        "the per-food cap",
+    ).astype(object)
+    allowed = meal_mask(foods, slots, opts)
+    n = len(foods)
+    limit_lo = np.full(n, np.nan) if limit_lo is None else limit_lo
+    limit_hi = np.full(n, np.nan) if limit_hi is None else limit_hi
+    own = ~np.isnan(limit_lo) | ~np.isnan(limit_hi)
+    lo = np.where(~np.isnan(limit_lo), limit_lo, np.where(own, 0.0, lo))
+    hi = np.where(~np.isnan(limit_hi), limit_hi, hi)
+    rule = np.where(~np.isnan(limit_hi), "the profile's limit for this food", rule)
+    allowed[own & ~allowed.any(axis=1)] = True
+    addition = is_addition(foods) & ~own
+    comps: list[np.ndarray | None] = []
+    if opts.addition_companions:
+        cats = foods["category"].astype(str).to_numpy()
+        wanted = companion_categories(foods, opts)
+        dish = ~addition
+        for i in range(n):
+            if not addition[i] or not wanted[i]:
+                comps.append(None)
+            else:
+                comps.append(np.flatnonzero(dish & np.isin(cats, list(wanted[i]))))
+    else:
+        comps = [None] * n
+    group = variety_groups(foods["name"].astype(str).tolist(), "name")
+    return FoodRules(allowed, lo, hi, addition, tuple(comps), step, tuple(rule.tolist()), group)
