@@ -79,8 +79,11 @@ class FoodTable:
 
     @property
     def nutrient_columns(self) -> list[str]:
+        extra = companion_columns(self.frame)  # intake figures and flags are no nutrients
         return [
-            c for c in self.frame.columns if c not in META_COLUMNS and is_numeric(self.frame[c])
+            c
+            for c in self.frame.columns
+            if c not in META_COLUMNS and c not in extra and is_numeric(self.frame[c])
         ]
 
     def candidates(self) -> pd.DataFrame:

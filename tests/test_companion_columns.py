@@ -45,6 +45,7 @@ def test_the_table_records_companion_columns_through_the_cache(table_path, cache
             "contains_peanut": "food_flags.csv",
         }
         assert cols.companion.what("respondents") == "an intake figure (intake.csv)"
+        assert table.nutrient_columns == ["energy_kcal"]
     record = first.frame.attrs["companion_columns"]
     assert copy.deepcopy(record) is record  # pandas copies attrs at every operation: no cost
 
