@@ -8,6 +8,7 @@ Exit codes: 0 success, 1 a problem the user can fix, 2 a malformed command line,
 from __future__ import annotations
 
 import gc
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -41,107 +42,147 @@ def user_errors() -> Iterator[None]:
         raise click.ClickException(str(err)) from None
 
 
-def profile_options(f):
-    """Life stage, profile file and command-line tweaks, shared by plan/explain/targets."""
-    opts = [
-        click.option(
-            "--profile",
-            "profile_path",
-            type=click.Path(path_type=Path),
-            help="Client profile (TOML) or the name of a bundled profile.",
-        ),
-        click.option("--sex", type=click.Choice(["female", "male"]), help="Sex for the DRIs."),
-        click.option("--age", type=float, help="Age in years (1-120)."),
-        click.option("--pregnant", is_flag=True, default=None, help="Pregnancy DRIs."),
-        click.option("--lactating", is_flag=True, default=None, help="Lactation DRIs."),
-        click.option(
-            "--activity",
-            type=click.Choice(["sedentary", "moderately_active", "active"]),
-            help="Activity level for the calorie need.",
-        ),
-        click.option("--weight-kg", type=float, help="Body weight for protein g/kg."),
-        click.option(
-            "--set",
-            "overrides",
-            multiple=True,
-            metavar="NUTRIENT.BOUND=VALUE",
-            help="Change a target, e.g. --set magnesium_mg.min=420.",
-        ),
-        click.option(
-            "--exclude",
-            multiple=True,
-            metavar="FOOD",
-            help="Exclude foods: an id, text, category:TEXT or group:NAME.",
-        ),
-        click.option(
-            "--include",
-            multiple=True,
-            metavar="FOOD",
-            help="Allow only these foods (same forms as --exclude).",
-        ),
-        click.option(
-            "--diet",
-            multiple=True,
-            help="vegetarian, vegan, pescatarian, dairy_free, no_nuts or gluten_free.",
-        ),
-        click.option(
-            "--no-supplements", is_flag=True, default=None, help="Foods only, no supplements."
-        ),
-        click.option("--budget", type=float, help="Daily budget cap in USD."),
-        click.option("--max-servings", type=float, help="Cap per food in household servings/day."),
-        click.option(
-            "--no-defaults",
-            is_flag=True,
-            default=None,
-            help="Only the targets the profile and --set give (custom tables).",
-        ),
-        click.option(
-            "--no-pattern",
-            is_flag=True,
-            default=None,
-            help="Drop the Dietary Guidelines food-group pattern.",
-        ),
-        click.option(
-            "--kidney-disease",
-            is_flag=True,
-            default=None,
-            help="Chronic kidney disease: no Mg/K supplements, clinician review.",
-        ),
-        click.option(
-            "--no-realism",
-            is_flag=True,
-            default=None,
-            help="The plain least-cost plan: no meals, no survey-based foods and amounts.",
-        ),
-        click.option(
-            "--realism",
-            multiple=True,
-            metavar="KEY=VALUE",
-            help="Tune a realism rule, e.g. --realism min_respondents=30 "
-            "or --realism items_per_meal.lunch=6.",
-        ),
-        click.option("--objective", help="Minimise this food-table column instead of cost."),
-        click.option(
-            "--price-year",
-            help="Show prices in another year's dollars: 2017-18 "
-            "(default), a year 2000-2025, or current.",
-        ),
-        click.option(
-            "--foods",
-            "foods_path",
-            type=click.Path(path_type=Path),
-            help="Use this food table CSV instead of the built-in one.",
-        ),
-        click.option(
-            "--supplements",
-            "supplements_path",
-            type=click.Path(path_type=Path),
-            help="Use this supplement catalog CSV.",
-        ),
-    ]
-    for opt in reversed(opts):
-        f = opt(f)
-    return f
+class Finite(click.FloatRange):
+    """A number in a range; unlike click.FloatRange it refuses nan and inf."""
+
+    name = "number"
+
+    def convert(self, value, param, ctx):  # noqa: ANN001 (click's signature)
+        rv = super().convert(value, param, ctx)
+        if not math.isfinite(rv):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return rv
+
+
+# Options are attached only to the commands that use them: `targets` takes the life
+# stage and target options, `profile show` also the food options (it checks food names
+# against --foods), and the commands that solve take them all.
+STAGE_OPTIONS = [
+    click.option(
+        "--profile",
+        "profile_path",
+        type=click.Path(path_type=Path),
+        help="Client profile (TOML) or the name of a bundled profile.",
+    ),
+    click.option("--sex", type=click.Choice(["female", "male"]), help="Sex for the DRIs."),
+    click.option("--age", type=Finite(), help="Age in years (1-120)."),
+    click.option("--pregnant", is_flag=True, default=None, help="Pregnancy DRIs."),
+    click.option("--lactating", is_flag=True, default=None, help="Lactation DRIs."),
+    click.option(
+        "--activity",
+        type=click.Choice(["sedentary", "moderately_active", "active"]),
+        help="Activity level for the calorie need.",
+    ),
+    click.option("--weight-kg", type=Finite(), help="Body weight for protein g/kg."),
+    click.option(
+        "--set",
+        "overrides",
+        multiple=True,
+        metavar="NUTRIENT.BOUND=VALUE",
+        help="Change a target, e.g. --set magnesium_mg.min=420.",
+    ),
+    click.option(
+        "--diet",
+        multiple=True,
+        help="vegetarian, vegan, pescatarian, dairy_free, no_nuts or gluten_free.",
+    ),
+    click.option("--budget", type=Finite(min=0), help="Daily budget cap in USD."),
+    click.option(
+        "--no-defaults",
+        is_flag=True,
+        default=None,
+        help="No built-in defaults: only the targets and per-food limits you give (custom tables).",
+    ),
+    click.option(
+        "--no-pattern",
+        is_flag=True,
+        default=None,
+        help="Drop the Dietary Guidelines food-group pattern.",
+    ),
+    click.option(
+        "--kidney-disease",
+        is_flag=True,
+        default=None,
+        help="Chronic kidney disease: no Mg/K supplements, clinician review.",
+    ),
+]
+FOOD_OPTIONS = [
+    click.option(
+        "--exclude",
+        multiple=True,
+        metavar="FOOD",
+        help="Exclude foods: an id, text, category:TEXT or group:NAME.",
+    ),
+    click.option(
+        "--include",
+        multiple=True,
+        metavar="FOOD",
+        help="Allow only these foods (same forms as --exclude).",
+    ),
+    click.option(
+        "--no-supplements", is_flag=True, default=None, help="Foods only, no supplements."
+    ),
+    click.option(
+        "--max-servings",
+        type=Finite(min=0, min_open=True),
+        help="Cap per food in household servings/day.",
+    ),
+    click.option(
+        "--limit",
+        "limits",
+        multiple=True,
+        metavar="CODE.BOUND=VALUE",
+        help="Bound one food a day, e.g. --limit 11100000.max_g=250 (min_g, max_g, "
+        "min_servings, max_servings, fixed_g, fixed_servings).",
+    ),
+    click.option(
+        "--no-realism",
+        is_flag=True,
+        default=None,
+        help="The plain least-cost plan: no meals, no survey-based foods and amounts.",
+    ),
+    click.option(
+        "--realism",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Tune a realism rule, e.g. --realism min_respondents=30 "
+        "or --realism items_per_meal.lunch=6.",
+    ),
+    click.option("--objective", help="Minimise this food-table column instead of cost."),
+    click.option(
+        "--foods",
+        "foods_path",
+        type=click.Path(path_type=Path),
+        help="Use this food table CSV instead of the built-in one.",
+    ),
+]
+TABLE_OPTIONS = [
+    click.option(
+        "--price-year",
+        help="Show prices in another year's dollars: 2017-18 "
+        "(default), a year 2000-2025, or current.",
+    ),
+    click.option(
+        "--supplements",
+        "supplements_path",
+        type=click.Path(path_type=Path),
+        help="Use this supplement catalog CSV.",
+    ),
+]
+
+
+def _with(options: list):
+    def decorate(f):
+        for opt in reversed(options):
+            f = opt(f)
+        return f
+
+    return decorate
+
+
+stage_options = _with(STAGE_OPTIONS)
+profile_show_options = _with(STAGE_OPTIONS[1:] + FOOD_OPTIONS)  # PATH is the profile
+profile_options = _with(STAGE_OPTIONS + FOOD_OPTIONS + TABLE_OPTIONS)
 
 
 def build_profile(kw: dict) -> object:
@@ -152,13 +193,34 @@ def build_profile(kw: dict) -> object:
     return apply_cli(prof, kw)
 
 
-def _tables(kw: dict):
-    from optimizer.foods import load_foods, load_supplements
+def where(kw: dict, prof) -> str:  # noqa: ANN001
+    """What errors about the profile's settings name: its file and/or the command line."""
+    path = kw.get("profile_path")
+    if path is None:
+        return "command line"
+    from optimizer.profile_io import resolve_profile_path
+
+    name = str(resolve_profile_path(path))
+    tweaked = any(src == "command line" for _k, src in prof.sources)
+    return f"{name} with the command-line options" if tweaked else name
+
+
+def _tables(kw: dict, prof=None):  # noqa: ANN001
+    """The food table and the supplement catalog the command line asks for.
+
+    A custom food table (--foods) gets no built-in supplements unless asked: with
+    --supplements FILE, or a supplements policy or list in the profile.
+    """
+    from optimizer.foods import load_foods, load_supplements, no_supplements
     from optimizer.paths import foods_csv, supplements_csv
 
     foods = load_foods(kw.get("foods_path") or foods_csv())
-    supps = load_supplements(kw.get("supplements_path") or supplements_csv())
-    return foods, supps
+    if kw.get("supplements_path"):
+        return foods, load_supplements(kw["supplements_path"])
+    asked = prof is not None and prof.source_of("supplements") != "built-in default"
+    if kw.get("foods_path") and not asked:
+        return foods, no_supplements("no supplements (a custom food table gets none unless asked)")
+    return foods, load_supplements(supplements_csv())
 
 
 def emit(text: str, output: Path | None) -> None:
@@ -219,12 +281,15 @@ def cli() -> None:
 @click.option("--explain", "with_explain", is_flag=True, help="Add the explanation.")
 def plan(fmt: str, output: Path | None, with_explain: bool, **kw) -> None:
     """Print the cheapest daily plan, e.g. `mealplan plan --sex male --age 55`."""
+    if with_explain and fmt == "csv":
+        raise click.UsageError("--explain has no CSV form; use --format table, markdown or json")
     with user_errors():
+        prof = build_profile(kw)  # before the heavy imports: a bad setting fails fast
         from optimizer.plan import solve_plan
         from optimizer.render import RENDERERS, plan_to_dict
 
-        foods, supps = _tables(kw)
-        result = solve_plan(foods, supps, build_profile(kw), kw.get("price_year"))
+        foods, supps = _tables(kw, prof)
+        result = solve_plan(foods, supps, prof, kw.get("price_year"), where(kw, prof))
         d = plan_to_dict(result)
         if with_explain:
             from optimizer.report import explanation_dict
@@ -240,17 +305,18 @@ def plan(fmt: str, output: Path | None, with_explain: bool, **kw) -> None:
 
 @cli.command()
 @profile_options
-@format_option
+@formats(("table", "json"))
 @output_option
 def explain(fmt: str, output: Path | None, **kw) -> None:
     """Explain the plan: binding limits, shadow prices, sources, near misses."""
     with user_errors():
+        prof = build_profile(kw)
         from optimizer.plan import solve_plan
         from optimizer.render import render_json
         from optimizer.report import explanation_dict, render_explanation
 
-        foods, supps = _tables(kw)
-        result = solve_plan(foods, supps, build_profile(kw), kw.get("price_year"))
+        foods, supps = _tables(kw, prof)
+        result = solve_plan(foods, supps, prof, kw.get("price_year"), where(kw, prof))
         d = explanation_dict(result)
         emit(render_json(d) if fmt == "json" else render_explanation(d), output)
 
@@ -259,7 +325,7 @@ def explain(fmt: str, output: Path | None, **kw) -> None:
 @click.argument("food_id", metavar="CODE")
 @click.option(
     "--servings",
-    type=click.FloatRange(0, 50, min_open=True),
+    type=Finite(0, 50, min_open=True),
     default=1.0,
     show_default=True,
     help="Household servings of the food a day.",
@@ -270,16 +336,19 @@ def explain(fmt: str, output: Path | None, **kw) -> None:
 def why_not_cmd(food_id: str, servings: float, fmt: str, output: Path | None, **kw) -> None:
     """What a serving of a food would cost a day and which limits it pushes."""
     with user_errors():
+        prof = build_profile(kw)
         from optimizer.whynot import why_not, why_not_to_dict
         from optimizer.whynot_render import WHY_NOT_RENDERERS
 
-        foods, supps = _tables(kw)
-        answer = why_not(foods, supps, build_profile(kw), food_id, servings, kw.get("price_year"))
+        foods, supps = _tables(kw, prof)
+        answer = why_not(
+            foods, supps, prof, food_id, servings, kw.get("price_year"), where=where(kw, prof)
+        )
         emit(WHY_NOT_RENDERERS[fmt](why_not_to_dict(answer)), output)
 
 
 @cli.command()
-@profile_options
+@stage_options
 @format_option
 def targets(fmt: str, **kw) -> None:
     """Print the daily targets for a life stage and where each comes from."""
@@ -288,10 +357,40 @@ def targets(fmt: str, **kw) -> None:
         from optimizer.report import render_targets
 
         prof = build_profile(kw)
-        click.echo(render_targets(prof, compile_targets(prof), fmt), nl=False)
+        click.echo(render_targets(prof, compile_targets(prof, where(kw, prof)), fmt), nl=False)
 
 
 WEEK_FORMATS = ("table", "markdown", "html", "json", "csv")
+
+
+def need_charts(fmt: str) -> None:
+    """The html format draws charts with matplotlib: say so before any work is done."""
+    if fmt != "html":
+        return
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        from optimizer.errors import OptimizerError
+
+        raise OptimizerError(
+            "--format html draws its charts with matplotlib, which is not installed: "
+            "pip install 'mealplan[report]' (or choose another --format)"
+        ) from None
+
+
+def parse_slots(text: str | None) -> tuple[str, ...] | None:
+    """'breakfast, lunch' -> ('breakfast', 'lunch'); None when not given."""
+    if text is None:
+        return None
+    slots = tuple(x.strip() for x in text.split(","))
+    if not any(slots) or "" in slots:
+        raise click.BadParameter(
+            f"'{text}' has an empty slot name; give slots like breakfast,lunch,dinner",
+            param_hint="--slots",
+        )
+    return slots
+
+
 week_format_option = formats(
     WEEK_FORMATS, "Output format (html, for weeks: one printable file with charts)."
 )
@@ -334,7 +433,7 @@ week_format_option = formats(
     default=None,
     help="Meet K, fiber, Mg and Ca as a weekly average with a daily floor.",
 )
-@click.option("--daily-floor", type=click.FloatRange(0, 1), help="Default 0.7.")
+@click.option("--daily-floor", type=Finite(0, 1), help="Default 0.7.")
 @click.option(
     "--pin",
     "pins",
@@ -350,11 +449,15 @@ week_format_option = formats(
     type=click.Path(path_type=Path),
     help="A week saved with --format json (for --keep/--regenerate-day).",
 )
-@click.option("--seed", type=int, help="Solver seed; same inputs and seed give the same week.")
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**31 - 1),
+    help="Solver seed; same inputs and seed give the same week.",
+)
 @click.option(
     "--time-limit",
     "time_limit_s",
-    type=click.FloatRange(2, 600),
+    type=Finite(2, 600),
     help="Seconds for the search (default 18).",
 )
 def week(
@@ -370,7 +473,9 @@ def week(
     **kw,
 ) -> None:
     """A 7-day plan with meals, variety and a shopping list, e.g. `mealplan week`."""
+    wk_slots = parse_slots(slots)
     with user_errors():
+        need_charts(fmt)
         from optimizer.report import read_text
         from optimizer.week import parse_days, parse_pin, solve_week, week_options
         from optimizer.week_render import WEEK_RENDERERS, load_week_json, week_to_dict
@@ -389,7 +494,7 @@ def week(
                 "time_limit_s",
             )
         }
-        wk["slots"] = tuple(x.strip() for x in slots.split(",")) if slots else None
+        wk["slots"] = wk_slots
         wk["step_servings"] = float(step_servings) if step_servings else None
         wk["rotate_protein"] = False if no_rotate_protein else None
         opts = week_options(prof, **wk)
@@ -407,8 +512,10 @@ def week(
         opts = replace(
             opts, pins=tuple(parse_pin(p, opts.slots) for p in pins), keep_days=kept
         ).validate()
-        foods, supps = _tables(kw)
-        result = solve_week(foods, supps, prof, opts, kw.get("price_year"), previous)
+        foods, supps = _tables(kw, prof)
+        result = solve_week(
+            foods, supps, prof, opts, kw.get("price_year"), previous, where(kw, prof)
+        )
         sizes = (
             supps.frame["units_per_bottle"].to_dict()
             if "units_per_bottle" in supps.frame.columns
@@ -437,6 +544,7 @@ def show(plan_file: Path, fmt: str) -> None:
         if kind == "mealplan-week":
             from optimizer.week_render import WEEK_RENDERERS, load_week_json
 
+            need_charts(fmt)
             click.echo(WEEK_RENDERERS[fmt](load_week_json(text, str(plan_file))), nl=False)
             return
         d = load_plan_json(text, str(plan_file))
@@ -558,10 +666,11 @@ def foods() -> None:
 def foods_search(text: str, limit: int, foods_path: Path | None) -> None:
     """Find foods whose name or category contains every word of TEXT."""
     with user_errors():
-        from optimizer.foods import search_foods
+        from optimizer.foods import load_foods, search_foods
+        from optimizer.paths import foods_csv
         from optimizer.report import render_search
 
-        table, _ = _tables({"foods_path": foods_path})
+        table = load_foods(foods_path or foods_csv())
         click.echo(render_search(search_foods(table, text, limit), text), nl=False)
 
 
@@ -572,12 +681,14 @@ def foods_search(text: str, limit: int, foods_path: Path | None) -> None:
 def foods_show(food_id: str, foods_path: Path | None, price_year: str | None) -> None:
     """Nutrients per 100 g and per serving, price and food groups of one food."""
     with user_errors():
-        from optimizer.foods import food_row
-        from optimizer.prices import price_basis
+        from optimizer.foods import food_row, load_foods
+        from optimizer.paths import foods_csv
+        from optimizer.prices import table_price_basis
         from optimizer.report import render_food
 
-        table, _ = _tables({"foods_path": foods_path})
-        click.echo(render_food(food_row(table, food_id), price_basis(price_year)), nl=False)
+        table = load_foods(foods_path or foods_csv())
+        basis = table_price_basis(table, price_year)
+        click.echo(render_food(food_row(table, food_id), basis), nl=False)
 
 
 @cli.group()
@@ -640,20 +751,24 @@ def profile_new(path: Path, force: bool) -> None:
 
 @profile.command("show")
 @click.argument("path", type=click.Path(path_type=Path))
-@profile_options
+@profile_show_options
 def profile_show(path: Path, **kw) -> None:
     """Print the effective targets and settings of a profile, with their sources."""
     with user_errors():
-        from optimizer.foods import numeric_columns
+        from optimizer.foods import load_foods, numeric_columns
         from optimizer.model import resolve_quantities
+        from optimizer.paths import foods_csv
         from optimizer.profile import compile_targets
         from optimizer.report import render_profile
 
         kw["profile_path"] = path
         prof = build_profile(kw)
-        targets = compile_targets(prof, str(path))
-        foods, _ = _tables(kw)
-        resolve_quantities(targets, numeric_columns(foods.frame), str(path))  # names checked
+        at = where(kw, prof)
+        targets = compile_targets(prof, at)
+        foods = load_foods(kw.get("foods_path") or foods_csv())
+        # names checked as a plan checks them; the budget is a row on the plan's cost
+        named = [t for t in targets if t.name != "cost_usd"]
+        resolve_quantities(named, numeric_columns(foods.frame), at)
         click.echo(render_profile(prof, targets), nl=False)
 
 

@@ -272,6 +272,15 @@ def load_supplements(path: Path) -> FoodTable:
     return _load_cached(Path(path), "tablet", "supplement catalog")
 
 
+def no_supplements(reason: str = "no supplement catalog") -> FoodTable:
+    """An empty supplement catalog (a custom food table gets no built-in supplements)."""
+    placeholder = pd.DataFrame(
+        [{"supplement_id": "none", "name": "none", "price_per_unit": "0", "max_units_per_day": "0"}]
+    )
+    frame = normalise(placeholder, reason, default_unit="tablet").iloc[0:0]
+    return FoodTable(frame, reason, "none")
+
+
 def read_csv(path: Path, raw: bytes | None = None) -> pd.DataFrame:
     """Read a CSV as text cells, with a one-line error for any reading problem."""
     if raw is None:

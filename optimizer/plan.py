@@ -11,7 +11,7 @@ from optimizer.errors import InfeasibleError, SolverError
 from optimizer.foods import FoodTable
 from optimizer.meals import MealModel
 from optimizer.model import Model, build_model
-from optimizer.prices import PriceBasis, price_basis
+from optimizer.prices import PriceBasis, table_price_basis
 from optimizer.profile import Profile, compile_targets, validate_profile
 from optimizer.quantities import totals_of
 from optimizer.realism import MEALS, has_intake
@@ -77,7 +77,7 @@ def prepare_inputs(
     """Validate the profile, pick the foods and supplements, and price them."""
     validate_profile(profile, where)
     targets = compile_targets(profile, where)
-    prices = price_basis(price_year)
+    prices = table_price_basis(table, price_year)  # custom tables: as given
     foods = select_foods(table, profile, where).copy()
     supps = select_supplements(supplements, profile, where).copy()
     foods["cost_usd"] = foods["price"] * prices.food_factor

@@ -76,3 +76,31 @@ def price_basis(year: str | int | None = None) -> PriceBasis:
         f"ERS PP-NAP 2017/2018 prices x {factor:.4f}: BLS CPI-U food at home "
         f"(CUUR0000SAF11), mean {y}{partial} / mean 2017-2018",
     )
+
+
+AS_GIVEN = "the table's own"  # reads "(the table's own dollars)" wherever a year would go
+
+
+def table_price_basis(table, year: str | int | None = None) -> PriceBasis:  # noqa: ANN001
+    """How a food table's prices are shown: PP-NAP prices convert to `year`'s dollars.
+
+    A table is PP-NAP priced when it carries the built-in table's `price_method` column
+    (data/foods.csv, a copy or part of it, or a table `mealplan data build` wrote). Any
+    other table's prices are used as given, in whatever money its author used:
+    `--price-year` is refused for it rather than multiplying them by a CPI they may not
+    belong to. Supplement prices are then used as given too.
+    """
+    if "price_method" in table.frame.columns:
+        return price_basis(year)
+    if year not in (None, "", BASE_LABEL, "2017/2018", "base"):
+        raise ProfileError(
+            f"{table.source}: prices are used as given; --price-year converts the "
+            "built-in PP-NAP 2017/2018 prices (tables with a price_method column), not these"
+        )
+    return PriceBasis(
+        AS_GIVEN,
+        1.0,
+        1.0,
+        f"Prices as given in {table.source}, not converted to any year; supplement "
+        "prices as given in the catalog",
+    )

@@ -67,6 +67,13 @@ class Profile:
         return prof
 
 
+def describe_for(profile: Profile) -> str:
+    """Who a plan is for, as outputs say it: the life stage, unless its defaults are off."""
+    if not profile.dri_defaults:
+        return "own targets (no life-stage defaults)"
+    return profile.stage.describe()
+
+
 def compile_targets(profile: Profile, where: str = "profile") -> list[Target]:
     """Life-stage defaults with the profile's own targets laid over them, checked."""
     vegetarian = any(d in ("vegetarian", "vegan") for d in profile.diets)

@@ -68,13 +68,21 @@ def bundled_profiles() -> dict[str, Path]:
     return {p.stem: p for p in sorted((data_dir() / "profiles").glob("*.toml"))}
 
 
+def resolve_profile_path(path: Path | str) -> Path:
+    """The file of a profile given as a path or as the name of a bundled profile."""
+    p = Path(path)
+    if not p.exists() and p.suffix == "" and str(p) in bundled_profiles():
+        return bundled_profiles()[str(p)]
+    return p
+
+
 def load_profile(path: Path | str | None) -> Profile:
     """A profile from a TOML file or a bundled name; the default adult when None."""
     if path is None:
         return Profile()
-    p = Path(path)
-    if not p.exists() and p.suffix == "" and str(p) in bundled_profiles():
-        p = bundled_profiles()[str(p)]
+    p = resolve_profile_path(path)
+    if p.is_dir():
+        raise ProfileError(f"{path}: is a folder, not a profile (.toml)")
     if not p.is_file():
         names = ", ".join(bundled_profiles())
         raise ProfileError(f"{path}: profile not found (bundled profiles: {names})")
@@ -105,6 +113,11 @@ def _table(d: dict, key: str, where: str) -> dict:
     return v
 
 
+# No amount, limit or budget a person could mean is this large; HiGHS would refuse
+# some of them and treat others as infinite.
+MAX_SETTING = 1e9
+
+
 def _number(v: Any, where: str, positive: bool = True) -> float:
     if isinstance(v, bool) or not isinstance(v, int | float):
         raise ProfileError(f"{where} must be a number, not {v!r}")
@@ -112,7 +125,17 @@ def _number(v: Any, where: str, positive: bool = True) -> float:
         raise ProfileError(f"{where} must be a finite number")
     if positive and v < 0:
         raise ProfileError(f"{where} must be >= 0, not {v:g}")
+    if abs(v) >= MAX_SETTING:
+        raise ProfileError(f"{where} is {v:g}; it must be below {MAX_SETTING:g}")
     return float(v)
+
+
+def _whole_number(v: Any, where: str) -> int:
+    """A whole number (2 or 2.0; not 2.7, which used to be read as 2)."""
+    x = _number(v, where)
+    if x != int(x):
+        raise ProfileError(f"{where} must be a whole number, not {v!r}")
+    return int(x)
 
 
 def _bool(v: Any, where: str) -> bool:
@@ -171,7 +194,7 @@ def profile_from_dict(doc: dict, source: str) -> Profile:
         elif k in ("pregnant", "lactating"):
             stage_kw[k] = _bool(v, w)
         elif k in ("trimester", "lactation_period"):
-            stage_kw[k] = int(_number(v, w))
+            stage_kw[k] = _whole_number(v, w)
         else:
             stage_kw[k] = _number(v, w)
     if stage_kw:
@@ -340,6 +363,47 @@ def parse_limit(food: str, spec: Any, source: str) -> FoodLimit:
     return lim
 
 
+def parse_limit_flags(texts: tuple[str, ...] | list[str]) -> tuple[FoodLimit, ...]:
+    """`--limit CODE.max_g=50` (repeatable) into per-food limits, as in [foods.limits]."""
+    specs: dict[str, dict[str, float]] = {}
+    for text in texts:
+        food_bound, eq, value = text.partition("=")
+        food, dot, bound = food_bound.strip().rpartition(".")
+        if not eq or not dot or not food or bound not in LIMIT_KEYS:
+            raise ProfileError(
+                f"--limit '{text}': expected CODE.BOUND=VALUE with BOUND one of "
+                f"{', '.join(LIMIT_KEYS)}{did_you_mean(bound, LIMIT_KEYS)}"
+            )
+        try:
+            v = float(value)
+        except ValueError:
+            raise ProfileError(f"--limit '{text}': '{value}' is not a number") from None
+        specs.setdefault(food, {})[bound] = v
+    return tuple(parse_limit(food, spec, "command line") for food, spec in specs.items())
+
+
+def merge_limits(
+    old: tuple[FoodLimit, ...], new: tuple[FoodLimit, ...], where: str
+) -> tuple[FoodLimit, ...]:
+    """Per-food limits with `new` laid over `old`, bound by bound (command line over file)."""
+    out = {lim.food: lim for lim in old}
+    for lim in new:
+        if lim.food in out:
+            given = {
+                k: getattr(lim, k)
+                for k in ("min_g", "max_g", "min_servings", "max_servings")
+                if getattr(lim, k) is not None
+            }
+            lim = replace(out[lim.food], **given)
+        for lo, hi in ((lim.min_g, lim.max_g), (lim.min_servings, lim.max_servings)):
+            if lo is not None and hi is not None and lo > hi:
+                raise ProfileError(
+                    f"{where}: foods.limits.{lim.food}: min {lo:g} is above max {hi:g}"
+                )
+        out[lim.food] = lim
+    return tuple(out.values())
+
+
 def parse_override(text: str) -> Target:
     """`magnesium_mg.min=420` into a Target from the command line."""
     name_bound, eq, value = text.partition("=")
@@ -393,6 +457,8 @@ def apply_cli(prof: Profile, kw: dict) -> Profile:
         changes["kidney_disease"] = True
     if kw.get("no_defaults"):
         changes["dri_defaults"] = False
+        if prof.name == Profile().name:  # "default adult" would claim its life stage
+            changes["name"] = "command-line targets"
     if kw.get("objective"):
         changes["objective"] = kw["objective"]
     if kw.get("no_realism") or kw.get("realism"):
@@ -402,6 +468,10 @@ def apply_cli(prof: Profile, kw: dict) -> Profile:
         if kw.get("no_realism"):
             opts = replace(opts, enabled=False)
         changes["realism"] = opts.validate("--realism")
+    if kw.get("limits"):
+        changes["food_limits"] = merge_limits(
+            prof.food_limits, parse_limit_flags(kw["limits"]), src
+        )
     return prof.with_changes(src, **changes) if changes else prof
 
 

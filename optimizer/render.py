@@ -14,6 +14,7 @@ from dataclasses import asdict
 from typing import Any
 
 from optimizer.errors import OptimizerError
+from optimizer.profile import describe_for
 
 FORMAT_VERSION = 1
 DAYS_IN_WEEK = 7
@@ -119,7 +120,7 @@ def plan_to_dict(plan) -> dict[str, Any]:
         "format_version": FORMAT_VERSION,
         "inputs": {
             "profile": profile_to_dict(plan.profile),
-            "life_stage": plan.profile.stage.describe(),
+            "life_stage": describe_for(plan.profile),
             "food_table": plan.food_table,
             "food_table_version": plan.food_table_version,
             "price_year": plan.prices.year,

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from optimizer.errors import OptimizerError
+from optimizer.profile import describe_for
 from optimizer.render import _clean, _records, _table, label, num, usd
 
 
@@ -188,7 +189,7 @@ def render_targets(prof, targets, fmt: str = "table") -> str:
 
         return (
             json.dumps(
-                {"life_stage": prof.stage.describe(), "targets": rows}, indent=2, ensure_ascii=False
+                {"life_stage": describe_for(prof), "targets": rows}, indent=2, ensure_ascii=False
             )
             + "\n"
         )
@@ -204,7 +205,7 @@ def render_targets(prof, targets, fmt: str = "table") -> str:
         ]
         for r in rows
     ]
-    head = f"Daily targets for {prof.stage.describe()}"
+    head = f"Daily targets for {describe_for(prof)}"
     if fmt == "markdown":
         out = [f"# {head}", "", "| Nutrient | Min | Max | Kind | Source |", "|---|--:|--:|---|---|"]
         out += ["| " + " | ".join(r) + " |" for r in body]

@@ -9,7 +9,7 @@ import pandas as pd
 
 from optimizer.errors import ProfileError, did_you_mean
 from optimizer.foods import FoodTable
-from optimizer.profile import Profile
+from optimizer.profile import DEFAULT_MAX_GRAMS, DEFAULT_MAX_SERVINGS, Profile
 
 # Food groups usable as `group:NAME` in include/exclude lists -> food-table column.
 GROUPS = {
@@ -196,24 +196,59 @@ def select_foods(table: FoodTable, profile: Profile, where: str) -> pd.DataFrame
     return out
 
 
+def default_cap(profile: Profile, key: str) -> float | None:
+    """The per-food cap `key` (max_servings_per_food or max_grams_per_food), or None.
+
+    The built-in cap (3 servings, 500 g) is one of the defaults: without them
+    (`--no-defaults`, `defaults = false`) a food is capped only by what the user set,
+    in the profile, on the command line, or as a value other than the built-in one.
+    """
+    value = getattr(profile, key)
+    builtin = {
+        "max_servings_per_food": DEFAULT_MAX_SERVINGS,
+        "max_grams_per_food": DEFAULT_MAX_GRAMS,
+    }
+    set_by_user = profile.source_of(key) != "built-in default" or value != builtin[key]
+    return value if profile.dri_defaults or set_by_user else None
+
+
 def food_bounds(foods: pd.DataFrame, profile: Profile, where: str) -> tuple[np.ndarray, np.ndarray]:
-    """Lower and upper amount of each food in table units (default caps, then limits)."""
+    """Lower and upper amount of each food in table units (caps, then per-food limits).
+
+    A food is capped at `max_servings_per_food` household servings and at
+    `max_grams_per_food` grams, whichever is less (`default_cap` says when these apply);
+    a food with neither a serving size nor a weight at that many units. Per-food limits
+    replace the cap; limits in grams need a food measured by weight (a unit like '100 g').
+    """
+    n = len(foods)
     unit_g = foods["unit_g"].to_numpy(float)
     serving = foods["serving_units"].to_numpy(float)
-    by_serving = profile.max_servings_per_food * serving
-    by_grams = profile.max_grams_per_food / unit_g
+    srv_cap = default_cap(profile, "max_servings_per_food")
+    g_cap = default_cap(profile, "max_grams_per_food")
+    by_serving = srv_cap * serving if srv_cap is not None else np.full(n, np.nan)
+    by_grams = g_cap / unit_g if g_cap is not None else np.full(n, np.nan)
     ub = np.fmin(by_serving, by_grams)  # fmin ignores a NaN side
-    ub = np.where(np.isnan(ub), profile.max_servings_per_food, ub)
-    lb = np.zeros(len(foods))
+    ub = np.where(np.isnan(ub), np.inf if srv_cap is None else srv_cap, ub)
+    lb = np.zeros(n)
     pos = {fid: i for i, fid in enumerate(foods.index)}
     for lim in profile.food_limits:
         i = pos.get(lim.food)
         if i is None:
             continue
-        per = unit_g[i] if unit_g[i] > 0 else 1.0
+        if (lim.max_g is not None or lim.min_g is not None) and not unit_g[i] > 0:
+            key = "max_g" if lim.max_g is not None else "min_g"
+            raise ProfileError(
+                f"{where}: food {lim.food}: {key} needs a food measured by weight, and its "
+                f"unit is '{foods['unit_label'].iloc[i]}' (use min_servings/max_servings, "
+                "which count table units when the table gives no serving size)"
+            )
         srv = serving[i] if serving[i] > 0 else 1.0
-        his = [x for x in (_div(lim.max_g, per), _mul(lim.max_servings, srv)) if x is not None]
-        los = [x for x in (_div(lim.min_g, per), _mul(lim.min_servings, srv)) if x is not None]
+        his = [
+            x for x in (_div(lim.max_g, unit_g[i]), _mul(lim.max_servings, srv)) if x is not None
+        ]
+        los = [
+            x for x in (_div(lim.min_g, unit_g[i]), _mul(lim.min_servings, srv)) if x is not None
+        ]
         if his:
             ub[i] = min(his)
         if los:

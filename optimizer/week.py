@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from optimizer.errors import InfeasibleError, SolverError
+from optimizer.errors import InfeasibleError, ProfileError, SolverError
 from optimizer.foods import FoodTable
 from optimizer.model import column
 from optimizer.plan import CLINICIAN_NOTE, DISCLAIMER, prepare_inputs
@@ -105,6 +105,11 @@ def solve_week(
     inp = prepare_inputs(table, supplements, profile, price_year, where)
     targets, prices, foods, supps = inp.targets, inp.prices, inp.foods, inp.supps
     ub, supp_ub, objective = inp.food_ub, inp.supp_ub, inp.objective
+    if not np.isfinite(ub).all():  # the week's "eaten" links need a finite cap (big-M)
+        raise ProfileError(
+            f"{where}: a week needs a cap on every food; without the defaults set one "
+            "(max_servings_per_food in the profile, or --max-servings)"
+        )
     lb = inp.food_lb
     bound_targets = targets
     bmodel, bout = bound_lp(foods, supps, bound_targets, lb, ub, supp_ub, opts, objective)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from optimizer.profile import describe_for
 from optimizer.render import (
     _clean,
     _kind_text,
@@ -81,7 +82,7 @@ def week_to_dict(week, bottle_sizes: dict[str, float]) -> dict[str, Any]:
         "format_version": WEEK_FORMAT_VERSION,
         "inputs": {
             "profile": profile_to_dict(week.profile),
-            "life_stage": week.profile.stage.describe(),
+            "life_stage": describe_for(week.profile),
             "food_table": week.food_table,
             "food_table_version": week.food_table_version,
             "price_year": week.prices.year,

@@ -136,6 +136,17 @@ class WeekOptions:
     def validate(self) -> WeekOptions:
         if not 1 <= self.days <= 14:
             raise ProfileError("days must be between 1 and 14")
+        if not self.slots:
+            raise ProfileError("give at least one meal slot")
+        twice = [x for i, x in enumerate(self.slots) if x in self.slots[:i]]
+        if twice:
+            raise ProfileError(f"slot '{twice[0]}' is listed twice")
+        if not 2 <= self.time_limit_s <= 600:  # also refuses nan
+            raise ProfileError(f"time_limit_s must be 2-600 seconds, not {self.time_limit_s:g}")
+        if not 0 <= self.slot_tolerance <= 1:
+            raise ProfileError("slot_tolerance must be between 0 and 1")
+        if not 0 <= self.seed <= 2**31 - 1:
+            raise ProfileError(f"seed must be between 0 and {2**31 - 1}, not {self.seed}")
         for s in self.slots:
             if s not in dict(self.slot_shares):
                 raise ProfileError(

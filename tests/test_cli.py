@@ -158,20 +158,71 @@ def test_infeasible_exit_code_and_report(runner):
     assert "Smallest relaxation" in r.stderr and "Closest plan" in r.stderr
 
 
-def test_textbook_diet_problem(runner, tmp_path):
-    foods = tmp_path / "polly.csv"
-    foods.write_text(TEXTBOOK)
-    prof = tmp_path / "polly.toml"
-    prof.write_text(TEXTBOOK_PROFILE)
-    r = ok(
-        runner.invoke(
-            cli, ["plan", "--foods", str(foods), "--profile", str(prof), "--format", "json"]
-        )
-    )
+def readme_command(start: str) -> list[str]:
+    """The README's command line that starts with `start` (continuation lines joined)."""
+    import shlex
+
+    from tests.conftest import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    i = text.index(start)
+    block = text[i : text.index("\n\n", i)].replace("\\\n", " ")
+    return shlex.split(block)[1:]  # without "mealplan"
+
+
+def test_textbook_diet_problem(runner, tmp_path, monkeypatch):
+    # run exactly as the README documents it: a custom table gets no built-in
+    # supplements and no built-in per-food cap (it gave 54.65 with calcium tablets)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "polly.csv").write_text(TEXTBOOK)
+    args = readme_command("mealplan plan --foods polly.csv --no-defaults")
+    r = ok(runner.invoke(cli, [*args, "--format", "json"]))
     d = json.loads(r.output)
     assert d["cost_usd_per_day"] == pytest.approx(92.5)
     amounts = {f["id"]: f["amount_units"] for f in d["foods"]}
     assert amounts == pytest.approx({"oatmeal": 4, "milk": 4.5, "pie": 2})
+    assert d["supplements"] == [] and d["inputs"]["life_stage"].startswith("own targets")
+    assert d["prices"]["food_factor"] == 1 and "as given in polly.csv" in d["prices"]["method"]
+    text = ok(runner.invoke(cli, args)).output
+    assert "$92.50/day" in text and "2017-18" not in text and "female" not in text
+    # the same with the limits in a profile
+    (tmp_path / "polly.toml").write_text(TEXTBOOK_PROFILE)
+    r = ok(runner.invoke(cli, ["plan", "--foods", "polly.csv", "--profile", "polly.toml"]))
+    assert "$92.50/day" in r.output
+
+
+def test_readme_profile_example_is_a_valid_profile():
+    import tomllib
+
+    from optimizer.profile_io import profile_from_dict
+    from tests.conftest import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("```toml\n") + len("```toml\n")
+    prof = profile_from_dict(tomllib.loads(text[start : text.index("```", start)]), "README")
+    assert prof.stage.age == 34 and prof.food_limits[0].food == "11100000"
+
+
+def test_limit_on_the_command_line_overrides_the_profile_bound_by_bound(runner, tmp_path):
+    (tmp_path / "polly.csv").write_text(TEXTBOOK)
+    (tmp_path / "polly.toml").write_text(TEXTBOOK_PROFILE)
+    base = [
+        "plan",
+        "--foods",
+        str(tmp_path / "polly.csv"),
+        "--profile",
+        str(tmp_path / "polly.toml"),
+    ]
+    # milk at most 4 servings instead of 8: oatmeal 4, milk 4 and pie 2 give 1,920 kcal
+    # (protein 56 g, calcium 1,192 mg); the cheapest 80 kcal left are pork with beans at
+    # 19/260 cents a kcal: 0.3077 servings, 5.846; total 88 + 5.846 = 93.846.
+    r = ok(runner.invoke(cli, [*base, "--limit", "milk.max_servings=4", "--format", "json"]))
+    d = json.loads(r.output)
+    amounts = {f["id"]: f["amount_units"] for f in d["foods"]}
+    assert amounts == pytest.approx({"oatmeal": 4, "milk": 4, "pie": 2, "pork_beans": 80 / 260})
+    assert d["cost_usd_per_day"] == pytest.approx(88 + 19 * 80 / 260)
+    fails(runner.invoke(cli, [*base, "--limit", "milk.min_servings=9"]), 1, "min 9 is above max 8")
+    fails(runner.invoke(cli, [*base, "--limit", "milk.max_g=100"]), 1, "needs a food measured")
 
 
 def test_objective_other_column(runner, tmp_path):
@@ -351,3 +402,22 @@ def test_python_dash_m(tmp_path):
         check=False,
     )
     assert r.returncode == 0 and "Magnesium" in r.stdout
+
+
+def test_a_custom_table_gets_supplements_only_when_asked(runner, tmp_path):
+    foods = tmp_path / "f.csv"
+    foods.write_text("id,name,price,unit,magnesium_mg\na,A,1,serving,10\n")
+    base = ["plan", "--foods", str(foods), "--no-defaults", "--set", "magnesium_mg.min=100"]
+    base += ["--format", "json"]
+    d = json.loads(ok(runner.invoke(cli, base)).output)
+    assert d["supplements"] == [] and d["cost_usd_per_day"] == pytest.approx(10)  # 10 x A
+    asked = tmp_path / "p.toml"
+    asked.write_text('[supplements]\npolicy = ["magnesium_oxide_250"]\n')
+    d = json.loads(ok(runner.invoke(cli, [*base, "--profile", str(asked)])).output)
+    assert [s["id"] for s in d["supplements"]] == ["magnesium_oxide_250"]
+    catalog = tmp_path / "s.csv"
+    catalog.write_text(
+        "supplement_id,name,price_per_unit,max_units_per_day,magnesium_mg\nt,T,0.5,1,100\n"
+    )
+    d = json.loads(ok(runner.invoke(cli, [*base, "--supplements", str(catalog)])).output)
+    assert [s["id"] for s in d["supplements"]] == ["t"] and d["cost_usd_per_day"] == 0.5

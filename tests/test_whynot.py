@@ -79,7 +79,8 @@ def foods():
 
 def prof(**extra):
     doc = {"defaults": False, "targets": TARGETS, "supplements": {"policy": "none"}}
-    doc["foods"] = extra
+    # without the defaults a food's only cap is the one set: 3 servings, as hand-checked
+    doc["foods"] = {"max_servings_per_food": 3, **extra}
     return profile_from_dict(doc, "test")
 
 
@@ -150,7 +151,12 @@ def test_bad_requests_are_clean_errors(foods):
         with pytest.raises(ProfileError, match="servings"):
             ask(foods, "spinach", bad)
     impossible = profile_from_dict(
-        {"defaults": False, "targets": {"magnesium_mg": {"min": 5000}}}, "test"
+        {
+            "defaults": False,
+            "targets": {"magnesium_mg": {"min": 5000}},
+            "foods": {"max_servings_per_food": 3},
+        },
+        "test",
     )
     with pytest.raises(InfeasibleError):
         why_not(foods, no_supplements(), impossible, "spinach")
@@ -161,7 +167,8 @@ def test_renderers_work_from_the_dict(foods):
     assert json.loads(WHY_NOT_RENDERERS["json"](d)) == d
     text = WHY_NOT_RENDERERS["table"](d)
     assert "Why not Spinach (spinach)? 1 x 1 cup (30 g) = 30.0 g a day" in text
-    assert "$0.20/day -> $0.30/day (+$0.10/day, 2017-18 dollars)" in text
+    # a custom table's prices are as given
+    assert "$0.20/day -> $0.30/day (+$0.10/day, the table's own dollars)" in text
     assert "Sodium max" in text and "24.0 mg" in text
     assert "| Oats | 100 g | 76.0 g | -$0.05 |" in WHY_NOT_RENDERERS["markdown"](d)
     csv_text = WHY_NOT_RENDERERS["csv"](d)
@@ -180,7 +187,7 @@ def test_why_not_command(runner, tmp_path):
         w.writeheader()
         for r in FOODS:
             w.writerow(r)
-    base = ["--foods", str(path), "--no-defaults", "--no-supplements"]
+    base = ["--foods", str(path), "--no-defaults", "--no-supplements", "--max-servings", "3"]
     base += ["--set", "magnesium_mg.min=100", "--set", "sodium_mg.max=400"]
     r = runner.invoke(cli, ["why-not", "spinach", *base])
     assert r.exit_code == 0, r.output
