@@ -154,7 +154,7 @@ def render_diagnosis(d) -> str:
             f"closest plan reaches {num(s.achieved, s.unit)}"
         )
         if s.fix:
-            lines.append(f"      cheapest single fix: {s.fix}")
+            lines.append(f"      {'cheapest single fix: ' if s.safe else ''}{s.fix}")
     if d.blocking:
         lines += ["", "Hard limits that block it:"] + [f"  - {b}" for b in d.blocking]
     for n in d.notes:
