@@ -44,10 +44,14 @@ COOKED = (
     r"saut[eé]ed|scrambled|toast|casserole|soup|pie\b|pizza|sandwich|burger|nugget|sticks|"
     r"patt(?:y|ies)|sausage|frankfurter|meatball|loaf|omelet|quiche|fritter|dumpling|"
     r"wonton|egg roll|stir|chili|stew|curry|hash|pancake|waffle|muffin|cake|cookie\b|"
-    r"bread|biscuit|dip, hot|microwaved|heated|canned|smoked|cured"
+    r"bread|biscuit|dip, hot|microwaved|heated|canned|smoked|cured|wings|from fast food|"
+    r"restaurant|from school|frozen meal|from frozen|from pre-cooked"
 )
-_RAW_ANIMAL_LEAF = r"\braw\b"
 _ANIMAL = ("egg", "meat", "poultry", "fish", "shellfish")
+_ANIMAL_CATEGORIES = (
+    r"^(?:Beef|Ground beef|Pork|Lamb|Liver|Chicken|Turkey|Fish|Shellfish|Eggs|Cold cuts|"
+    r"Bacon|Frankfurters|Sausages|Meat mixed|Poultry mixed|Seafood mixed)"
+)
 
 
 @dataclass(frozen=True)
@@ -74,15 +78,24 @@ HAZARDS: tuple[Hazard, ...] = (
     H(
         "raw_animal",
         (PREGNANCY, UNDER_5),
-        "raw or undercooked egg, meat, poultry, fish or shellfish (sushi, ceviche, tartare, "
-        "raw dough)",
+        "raw or undercooked egg, meat, poultry, fish or shellfish",
         f"{FDA_PREGNANCY}; {FOODSAFETY_CHILDREN}",
-        name=r"(?<!from )\braw\b|\bsushi\b|sashimi|ceviche|tartare|carpaccio|\bpoke\b|"
-        r"prosciutto",
-        needs_flags=_ANIMAL,
+        name=r"(?<!from )\braw\b",
+        category=_ANIMAL_CATEGORIES,
+        both=True,
         ingredient=r"^(?:egg|fish|mollusks|crustaceans|beef|pork|lamb|veal|chicken|turkey|"
-        r"game meat|duck).*\braw\b",
+        r"game meat|duck), .*\braw\b",
         uncooked=True,
+    ),
+    H(
+        "raw_dishes",
+        (PREGNANCY, UNDER_5),
+        "dishes of raw fish, meat or egg: sushi with seafood or egg, sashimi, ceviche, "
+        "tartare, carpaccio, dry-cured prosciutto, raw cookie dough and batter",
+        f"{FDA_PREGNANCY}; {FOODSAFETY_CHILDREN}",
+        name=r"\bsushi\b|sashimi|ceviche|tartare|carpaccio|\bpoke\b|prosciutto|"
+        r"dough, raw|batter.*\braw\b|\braw\b.*(?:dough|batter)",
+        needs_flags=_ANIMAL,
     ),
     H(
         "unpasteurised",
@@ -110,6 +123,7 @@ HAZARDS: tuple[Hazard, ...] = (
         "heated until steaming hot: Listeria",
         FDA_PREGNANCY,
         category=r"^(?:Frankfurters|Cold cuts and cured meats)$",
+        unless=r"fried|jerky|canned",
     ),
     H(
         "pate",
@@ -136,7 +150,7 @@ HAZARDS: tuple[Hazard, ...] = (
         name=r"^(?:alfalfa |bean |mung bean |radish |clover )?sprouts(?:, nfs|, raw)|"
         r"sprouts, raw",
         unless=r"brussels",
-        ingredient=r"sprouted, raw|seeds, sprouted",
+        ingredient=r"sprouted, raw",
         uncooked=True,
     ),
     H(

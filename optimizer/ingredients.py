@@ -249,12 +249,14 @@ def food_flags(
             "food_code": own.index[raises],
             "ingredient_code": own.index[raises],
             "via": "",
-            "share": 1.0,
+            "share": 0.0,  # a real ingredient is named first when it raises the same level
         }
     )
+    own_names = names[names.index.isin(name_rows["food_code"])].copy()
+    own_names["description"] = "its name: " + own_names["description"]
     flags = _strongest(
         pd.concat([expanded, name_rows], ignore_index=True),
-        pd.concat([classes, names[names.index.isin(name_rows["food_code"])]]),
+        pd.concat([classes, own_names]),
     )
     return flags, own[raises]
 
@@ -327,3 +329,25 @@ def build_ingredient_tables(raw: Path, out_dir: Path, foods: pd.DataFrame, overr
         "name_flagged_foods": len(raised),
         "flagged_foods": len(flags),
     }
+
+
+def recipe_of(table_dir: Path, code: str) -> pd.DataFrame | None:
+    """One food's expanded recipe from the tables beside a food table (None: no tables).
+
+    Columns: ingredient_code, description, share_pct, via (sub-recipe food codes), and
+    each flag.
+    """
+    fi_path, cls_path = (
+        Path(table_dir) / "food_ingredients.csv",
+        Path(table_dir) / "ingredient_classes.csv",
+    )
+    if not (fi_path.is_file() and cls_path.is_file()):
+        return None
+    fi = pd.read_csv(fi_path, dtype=str, keep_default_na=False)
+    rows = fi[fi["food_code"] == code].copy()
+    if rows.empty:
+        return None
+    cls = pd.read_csv(cls_path, dtype=str, keep_default_na=False).set_index("ingredient_code")
+    rows = rows.join(cls[["description"] + list(FLAGS)], on="ingredient_code")
+    rows["share_pct"] = rows["share_pct"].astype(float)
+    return rows.drop(columns="food_code").reset_index(drop=True)
