@@ -84,7 +84,15 @@ STAGE_OPTIONS = [
     click.option(
         "--diet",
         multiple=True,
-        help="vegetarian, vegan, pescatarian, dairy_free, no_nuts or gluten_free.",
+        help="vegetarian, vegan, pescatarian, dairy_free, gluten_free, no_nuts, no_pork "
+        "or no_beef (from the foods' ingredients; repeatable).",
+    ),
+    click.option(
+        "--allergen",
+        multiple=True,
+        metavar="NAME",
+        help="Exclude every food with this allergen in any ingredient: milk, egg, fish, "
+        "shellfish, tree_nuts, peanuts, wheat, soy or sesame (repeatable).",
     ),
     click.option("--budget", type=Finite(min=0), help="Daily budget cap in USD."),
     click.option(
@@ -112,6 +120,14 @@ FOOD_OPTIONS = [
         multiple=True,
         metavar="FOOD",
         help="Exclude foods: an id, text, category:TEXT or group:NAME.",
+    ),
+    click.option(
+        "--allow-hazard",
+        "allow_hazard",
+        multiple=True,
+        metavar="CODE",
+        help="Allow this food despite a life-stage hazard (a dietitian's decision; "
+        "every output warns).",
     ),
     click.option(
         "--include",
@@ -679,16 +695,21 @@ def foods_search(text: str, limit: int, foods_path: Path | None) -> None:
 @click.option("--foods", "foods_path", type=click.Path(path_type=Path), help="Food table CSV.")
 @click.option("--price-year", help="Show the price in another year's dollars.")
 def foods_show(food_id: str, foods_path: Path | None, price_year: str | None) -> None:
-    """Nutrients per 100 g and per serving, price and food groups of one food."""
+    """Nutrients, price, food groups, ingredient flags, hazards and recipe of one food."""
     with user_errors():
         from optimizer.foods import food_row, load_foods
+        from optimizer.ingredients import recipe_of
         from optimizer.paths import foods_csv
         from optimizer.prices import table_price_basis
-        from optimizer.report import render_food
+        from optimizer.report import render_food, render_food_safety
 
         table = load_foods(foods_path or foods_csv())
         basis = table_price_basis(table, price_year)
-        click.echo(render_food(food_row(table, food_id), basis), nl=False)
+        row = food_row(table, food_id)
+        recipe = recipe_of(Path(foods_path or foods_csv()).parent, food_id)
+        names = table.frame["name"].astype(str).to_dict()
+        click.echo(render_food(row, basis), nl=False)
+        click.echo(render_food_safety(row, recipe, names), nl=False)
 
 
 @cli.group()

@@ -17,7 +17,7 @@ from optimizer.quantities import totals_of
 from optimizer.realism import MEALS, has_intake
 from optimizer.realistic import RealismReport, solve_realistic
 from optimizer.rows import nutrient_rows
-from optimizer.select import food_bounds, select_foods, select_supplements
+from optimizer.select import food_bounds, screen_and_select, select_supplements
 from optimizer.solve import SolveOutcome, solve_few_integers
 from optimizer.targets import Target
 from optimizer.tolerances import AMOUNT_EPS, VERIFY_REL, violates
@@ -65,6 +65,7 @@ class PlanInputs:
     food_ub: np.ndarray
     supp_ub: np.ndarray
     objective: str
+    notes: list[str] = field(default_factory=list)  # diets, allergens, hazards applied
 
 
 def prepare_inputs(
@@ -78,7 +79,8 @@ def prepare_inputs(
     validate_profile(profile, where)
     targets = compile_targets(profile, where)
     prices = table_price_basis(table, price_year)  # custom tables: as given
-    foods = select_foods(table, profile, where).copy()
+    foods, notes = screen_and_select(table, profile, where, targets)
+    foods = foods.copy()
     supps = select_supplements(supplements, profile, where).copy()
     foods["cost_usd"] = foods["price"] * prices.food_factor
     # The built-in catalog's prices are recent (it has price_date); a catalog without
@@ -88,7 +90,7 @@ def prepare_inputs(
     lb, ub = food_bounds(foods, profile, where)
     supp_ub = supps["max_units_per_day"].fillna(1).to_numpy(float) if len(supps) else np.zeros(0)
     objective = "cost_usd" if profile.objective in ("price", "cost_usd") else profile.objective
-    return PlanInputs(targets, prices, foods, supps, lb, ub, supp_ub, objective)
+    return PlanInputs(targets, prices, foods, supps, lb, ub, supp_ub, objective, notes)
 
 
 def solve_plan(
@@ -103,7 +105,7 @@ def solve_plan(
     targets, prices, foods, supps = inp.targets, inp.prices, inp.foods, inp.supps
     lb, ub, supp_ub, objective = inp.food_lb, inp.food_ub, inp.supp_ub, inp.objective
     source = table.source if where == "profile" else where
-    notes = []
+    notes = list(inp.notes)  # the diets, allergens and hazards applied
     if profile.realism.enabled and has_intake(foods):
         sol = solve_realistic(foods, supps, targets, profile, lb, ub, supp_ub, objective, source)
         rows = [(i, meal, v) for (i, meal), v in sol.amounts.items()]
@@ -126,6 +128,7 @@ def solve_plan(
         for i, _meal, v in rows:
             per_food[i] += v
         plan.values = (per_food, sol.units)
+        plan.notes.extend(notes)
         return plan
     if profile.realism.enabled:
         notes.append(

@@ -8,7 +8,17 @@ from optimizer.errors import ProfileError
 from optimizer.realism import RealismOptions
 from optimizer.targets import LifeStage, Target, life_stage_targets, merge
 
-DIETS = ("vegetarian", "vegan", "pescatarian", "dairy_free", "no_nuts", "gluten_free")
+DIETS = (
+    "vegetarian",
+    "vegan",
+    "pescatarian",
+    "dairy_free",
+    "no_nuts",
+    "gluten_free",
+    "no_pork",
+    "no_beef",
+)
+ALLERGENS = ("milk", "egg", "fish", "shellfish", "tree_nuts", "peanuts", "wheat", "soy", "sesame")
 SUPPLEMENT_POLICIES = ("any", "none")
 DEFAULT_MAX_SERVINGS = 3.0
 DEFAULT_MAX_GRAMS = 500.0
@@ -39,6 +49,8 @@ class Profile:
     exclude: tuple[str, ...] = ()
     include_only: tuple[str, ...] = ()
     diets: tuple[str, ...] = ()
+    allergens: tuple[str, ...] = ()  # ALLERGENS: foods with them at any depth are excluded
+    allow_hazard: tuple[str, ...] = ()  # food codes a dietitian allows despite a hazard
     food_limits: tuple[FoodLimit, ...] = ()
     budget_per_day_usd: float | None = None
     supplements: str | tuple[str, ...] = "any"
@@ -88,6 +100,9 @@ def compile_targets(profile: Profile, where: str = "profile") -> list[Target]:
         raise ProfileError(f"{where}: no targets (defaults are off and the profile sets none)")
     for t in out:
         t.check(where)
+    from optimizer.restrictions import adapt_pattern
+
+    out = adapt_pattern(out, profile)
     if profile.budget_per_day_usd is not None:
         out.append(
             Target(
@@ -109,6 +124,14 @@ def validate_profile(profile: Profile, where: str = "profile") -> Profile:
 
             raise ProfileError(
                 f"{where}: unknown diet '{d}'{did_you_mean(d, DIETS)} (known: {', '.join(DIETS)})"
+            )
+    for a in profile.allergens:
+        if a not in ALLERGENS:
+            from optimizer.errors import did_you_mean
+
+            raise ProfileError(
+                f"{where}: unknown allergen '{a}'{did_you_mean(a, ALLERGENS)} "
+                f"(known: {', '.join(ALLERGENS)})"
             )
     if profile.max_servings_per_food <= 0 or profile.max_grams_per_food <= 0:
         raise ProfileError(f"{where}: max_servings_per_food and max_grams_per_food must be > 0")

@@ -14,7 +14,7 @@ from typing import Any
 
 from optimizer.errors import ProfileError, did_you_mean
 from optimizer.paths import data_dir
-from optimizer.profile import DIETS, FoodLimit, Profile
+from optimizer.profile import ALLERGENS, DIETS, FoodLimit, Profile
 from optimizer.realism import REALISM_KEYS, RealismOptions, parse_realism_setting
 from optimizer.targets import Target
 
@@ -47,6 +47,8 @@ FOOD_KEYS = (
     "exclude",
     "include_only",
     "diets",
+    "allergens",
+    "allow_hazard",
     "budget_per_day_usd",
     "limits",
 )
@@ -225,6 +227,17 @@ def profile_from_dict(doc: dict, source: str) -> Profile:
                     f"{source}: foods.diets: unknown diet '{d}'{did_you_mean(d, DIETS)}"
                 )
         changes["diets"] = diets
+    if "allergens" in foods:
+        allergens = _strings(foods["allergens"], f"{source}: foods.allergens")
+        for a in allergens:
+            if a not in ALLERGENS:
+                raise ProfileError(
+                    f"{source}: foods.allergens: unknown allergen '{a}'"
+                    f"{did_you_mean(a, ALLERGENS)} (known: {', '.join(ALLERGENS)})"
+                )
+        changes["allergens"] = allergens
+    if "allow_hazard" in foods:
+        changes["allow_hazard"] = _strings(foods["allow_hazard"], f"{source}: foods.allow_hazard")
     limits = _table(foods, "limits", f"{source} [foods]")
     if limits:
         changes["food_limits"] = tuple(parse_limit(k, v, source) for k, v in limits.items())
@@ -445,6 +458,18 @@ def apply_cli(prof: Profile, kw: dict) -> Profile:
                     f"(known: {', '.join(DIETS)})"
                 )
         changes["diets"] = tuple(dict.fromkeys(prof.diets + tuple(kw["diet"])))
+    if kw.get("allergen"):
+        for a in kw["allergen"]:
+            if a not in ALLERGENS:
+                raise ProfileError(
+                    f"--allergen: unknown allergen '{a}'{did_you_mean(a, ALLERGENS)} "
+                    f"(known: {', '.join(ALLERGENS)})"
+                )
+        changes["allergens"] = tuple(dict.fromkeys(prof.allergens + tuple(kw["allergen"])))
+    if kw.get("allow_hazard"):
+        changes["allow_hazard"] = tuple(
+            dict.fromkeys(prof.allow_hazard + tuple(kw["allow_hazard"]))
+        )
     if kw.get("no_supplements"):
         changes["supplements"] = "none"
     if kw.get("budget") is not None:
@@ -508,7 +533,10 @@ max_servings_per_food = 3   # household servings of one food per day
 max_grams_per_food = 500
 exclude = []                # food ids, text, "category:Coffee", "group:dairy"
 include_only = []           # if not empty, only these foods
-diets = []                  # vegetarian, vegan, pescatarian, dairy_free, no_nuts, gluten_free
+diets = []                  # vegetarian, vegan, pescatarian, dairy_free, gluten_free,
+                            # no_nuts, no_pork, no_beef (from the ingredient table)
+allergens = []              # milk, egg, fish, shellfish, tree_nuts, peanuts, wheat, soy, sesame
+allow_hazard = []           # food codes a dietitian allows despite a life-stage hazard
 # budget_per_day_usd = 4.00
 
 [foods.limits]

@@ -100,6 +100,8 @@ def profile_to_doc(profile: Profile) -> dict[str, Any]:
         "exclude": list(profile.exclude),
         "include_only": list(profile.include_only),
         "diets": list(profile.diets),
+        "allergens": list(profile.allergens),
+        "allow_hazard": list(profile.allow_hazard),
     }
     if profile.budget_per_day_usd is not None:
         foods["budget_per_day_usd"] = profile.budget_per_day_usd

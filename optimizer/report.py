@@ -230,6 +230,8 @@ def render_profile(prof, targets) -> str:
         ("exclude", ", ".join(prof.exclude) or "-"),
         ("include_only", ", ".join(prof.include_only) or "-"),
         ("diets", ", ".join(prof.diets) or "-"),
+        ("allergens", ", ".join(prof.allergens) or "-"),
+        ("allow_hazard", ", ".join(prof.allow_hazard) or "-"),
         (
             "food_limits",
             "; ".join(
@@ -488,4 +490,51 @@ def render_diff(d: dict[str, Any], name_a: str, name_b: str) -> str:
         ]
         lines += ["", "Binding limits and shadow prices (USD/day per unit of the target):"]
         lines += _table(["Limit", "A", "B"], brows, {1, 2})
+    return "\n".join(lines) + "\n"
+
+
+def render_food_safety(row: pd.Series, recipe: pd.DataFrame | None, names: dict[str, str]) -> str:
+    """Ingredient flags, life-stage hazards and the expanded recipe of one food."""
+    from optimizer.hazards import BY_ID
+    from optimizer.ingredient_rules import FLAGS
+
+    if not all(f in row.index for f in FLAGS):
+        return "\nIngredient flags: none (this food table has no food_flags.csv).\n"
+    lines = [
+        "",
+        "Ingredient flags (any recipe depth; 'may contain' counts for diets and allergens):",
+    ]
+    found = False
+    for f in FLAGS:
+        level = str(row[f]) if row[f] == row[f] else ""
+        if level:
+            found = True
+            what = "contains" if level == "contains" else "may contain"
+            lines.append(f"  {what:<12} {f.replace('_', ' '):<11} {row.get(f + '_ingredient', '')}")
+    if not found:
+        lines.append("  none")
+    hz = str(row.get("hazards", "") or "")
+    if hz and hz == hz:
+        lines.append("Life-stage hazards:")
+        evidence = {
+            e.split(": ", 1)[0]: e.split(": ", 1)[-1]
+            for e in str(row["hazard_evidence"]).split("; ")
+        }
+        for h in hz.split(";"):
+            rule = BY_ID[h]
+            lines.append(f"  {h} ({', '.join(rule.stages)}): {rule.what} [{evidence.get(h, '')}]")
+    if recipe is not None:
+        lines += ["", "Ingredients (FNDDS 2017-2018 recipe expanded; share of recipe weight):"]
+        body = []
+        for r in recipe.itertuples(index=False):
+            via = " > ".join(names.get(c, c) for c in r.via.split(">")) if r.via else ""
+            marks = ",".join(
+                f + ("" if getattr(r, f) == "contains" else "?") for f in FLAGS if getattr(r, f)
+            )
+            body.append(
+                [f"{r.share_pct:.1f} %", f"{r.ingredient_code} {r.description}", via, marks]
+            )
+        lines += _table(
+            ["Share", "Ingredient", "Via sub-recipe", "Flags (? = may contain)"], body, {0}
+        )
     return "\n".join(lines) + "\n"

@@ -67,6 +67,16 @@ _GLUTEN_WORDS = re.compile(
     r"doughnut|stuffing|breaded|soy sauce|beer)\b",
     re.I,
 )
+_PORK_WORDS = re.compile(
+    r"\b(?:pork|ham|bacon|lard|sausage|pepperoni|salami|bologna|frankfurter|hot dog|"
+    r"chorizo|prosciutto|gelatin|meat)\b",
+    re.I,
+)
+_BEEF_WORDS = re.compile(
+    r"\b(?:beef|veal|steak|hamburger|burger|meatball|bologna|frankfurter|hot dog|salami|"
+    r"pepperoni|gelatin|tallow|meat)\b",
+    re.I,
+)
 _GLUTEN_FREE_WORDS = re.compile(
     r"gluten[- ]free|\b(?:rice|corn|grits|quinoa|buckwheat|millet|"
     r"sorghum|amaranth|polenta|popcorn|potato)\b",
@@ -78,8 +88,13 @@ def _col(frame: pd.DataFrame, name: str) -> pd.Series:
     return frame[name].fillna(0) if name in frame.columns else pd.Series(0.0, index=frame.index)
 
 
-def diet_mask(frame: pd.DataFrame, diet: str) -> pd.Series:
-    """True for foods the diet allows (derived from FPED groups, categories and names)."""
+def approximate_diet_mask(frame: pd.DataFrame, diet: str) -> pd.Series:
+    """True for foods a diet allows, judged by FPED groups, categories and names only.
+
+    The fallback for custom food tables without food_flags.csv: approximate (names leak:
+    Worcestershire sauce has anchovy, shortbread has butter), and the plan says so. The
+    built-in table uses the ingredient flags instead (optimizer/restrictions.py).
+    """
     name = frame["name"].astype(str)
     cat = frame["category"].astype(str)
     text = name + " " + cat
@@ -127,6 +142,10 @@ def diet_mask(frame: pd.DataFrame, diet: str) -> pd.Series:
         grain_gluten = (_col(frame, "grains_oz_eq") > 0) & ~name.str.contains(_GLUTEN_FREE_WORDS)
         words = name.str.contains(_GLUTEN_WORDS) & ~name.str.contains(r"gluten[- ]free", case=False)
         return ~(grain_gluten | words)
+    if diet == "no_pork":
+        return ~name.str.contains(_PORK_WORDS)
+    if diet == "no_beef":
+        return ~name.str.contains(_BEEF_WORDS)
     raise ProfileError(f"unknown diet '{diet}'")
 
 
@@ -165,8 +184,19 @@ def match_mask(frame: pd.DataFrame, token: str, where: str) -> pd.Series:
     return m
 
 
-def select_foods(table: FoodTable, profile: Profile, where: str) -> pd.DataFrame:
+def select_foods(
+    table: FoodTable, profile: Profile, where: str, targets: list | None = None
+) -> pd.DataFrame:
     """Candidate foods for this profile, in table order."""
+    return screen_and_select(table, profile, where, targets)[0]
+
+
+def screen_and_select(
+    table: FoodTable, profile: Profile, where: str, targets: list | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """Candidate foods, and the notes on the diets, allergens and hazards applied."""
+    from optimizer.restrictions import screen_foods
+
     frame = table.frame
     keep = frame["exclusion_reason"] == ""
     if profile.include_only:
@@ -176,8 +206,8 @@ def select_foods(table: FoodTable, profile: Profile, where: str) -> pd.DataFrame
         keep &= inc
     for tok in profile.exclude:
         keep &= ~match_mask(frame, tok, where)
-    for diet in profile.diets:
-        keep &= diet_mask(frame, diet)
+    screen = screen_foods(frame, profile, targets, where)
+    keep &= screen.keep
     for lim in profile.food_limits:
         if lim.food not in frame.index:
             raise ProfileError(
@@ -185,7 +215,10 @@ def select_foods(table: FoodTable, profile: Profile, where: str) -> pd.DataFrame
                 f"{did_you_mean(lim.food, frame.index.astype(str))}"
             )
         if ((lim.min_g or 0) > 0 or (lim.min_servings or 0) > 0) and not keep[lim.food]:
-            why = frame.at[lim.food, "exclusion_reason"] or "excluded by the profile or diet"
+            why = (
+                frame.at[lim.food, "exclusion_reason"]
+                or "excluded by the profile, a diet, an allergen or a life-stage hazard"
+            )
             raise ProfileError(
                 f"{where}: food {lim.food} ({frame.at[lim.food, 'name']}) "
                 f"has a minimum amount but is not allowed: {why}"
@@ -193,7 +226,7 @@ def select_foods(table: FoodTable, profile: Profile, where: str) -> pd.DataFrame
     out = frame[keep]
     if out.empty:
         raise ProfileError(f"{where}: no food is left after exclusions, diets and include lists")
-    return out
+    return out, screen.notes
 
 
 def default_cap(profile: Profile, key: str) -> float | None:

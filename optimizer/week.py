@@ -188,7 +188,7 @@ def solve_week(
     cost = float(plan["items"]["cost_usd"].sum() + plan["supplements"]["cost_usd"].sum())
     gap = (cost - lower) / cost if cost > 0 else 0.0
     status = "stopped_early" if ctx.get("stopped_early") else "heuristic"
-    notes = [DISCLAIMER] + ([CLINICIAN_NOTE] if profile.kidney_disease else [])
+    notes = [DISCLAIMER] + ([CLINICIAN_NOTE] if profile.kidney_disease else []) + inp.notes
     return WeekPlan(
         profile,
         opts,

@@ -21,7 +21,8 @@ from optimizer.errors import InfeasibleError, ProfileError
 from optimizer.foods import FoodTable, food_row
 from optimizer.plan import Plan, prepare_inputs, solve_plan
 from optimizer.profile import FoodLimit, Profile
-from optimizer.select import diet_mask, match_mask
+from optimizer.restrictions import why_excluded
+from optimizer.select import match_mask
 
 PUSH_TOL = 1e-6
 
@@ -213,9 +214,9 @@ def _not_allowed(
     for tok in profile.exclude:
         if match_mask(frame, tok, where)[food_id]:
             return f"The profile excludes it ('{tok}' in foods.exclude)."
-    for diet in profile.diets:
-        if not diet_mask(one, diet)[food_id]:
-            return f"The {diet} diet excludes it."
+    restricted = why_excluded(frame, profile, food_id)  # diets, allergens, hazards
+    if restricted:
+        return restricted
     inputs = prepare_inputs(table, supplements, profile, price_year, where)
     if food_id not in inputs.foods.index:
         return "The profile keeps it out (its exclusions, diets or include list)."

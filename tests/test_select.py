@@ -7,7 +7,7 @@ import pytest
 from optimizer.errors import ProfileError
 from optimizer.plan import solve_plan
 from optimizer.profile import Profile
-from optimizer.select import diet_mask, match_mask, select_foods
+from optimizer.select import approximate_diet_mask, match_mask, select_foods
 from tests.conftest import lp_profile, table
 
 FOODS = [
@@ -99,7 +99,7 @@ def t():
 
 
 def allowed(t, diet):
-    return set(t.frame.index[diet_mask(t.frame, diet)])
+    return set(t.frame.index[approximate_diet_mask(t.frame, diet)])
 
 
 def test_diets(t):

@@ -133,7 +133,9 @@ def test_food_already_in_the_plan(foods):
 
 def test_foods_the_profile_keeps_out_are_not_forced_in(foods):
     assert "caps it at 3.00 servings" in ask(foods, "oats", 4).reason
-    assert ask(foods, "bacon", diets=["vegetarian"]).reason == "The vegetarian diet excludes it."
+    assert ask(foods, "bacon", diets=["vegetarian"]).reason.startswith(
+        "The vegetarian diet excludes it"
+    )
     w = ask(foods, "spinach", exclude=["spin"])
     assert (w.status, w.reason) == (
         "not_allowed",
