@@ -16,6 +16,7 @@ import pandas as pd
 from optimizer.build_intake import build_intake
 from optimizer.errors import DataBuildError
 from optimizer.fileio import write_atomic
+from optimizer.paths import bundled_data_dir
 
 FNDDS_DIR = "fndds-2017-2018"
 NUTRIENTS_FILE = f"{FNDDS_DIR}/fndds_1718_nutrient_values.csv.xz"
@@ -99,7 +100,7 @@ GRAMS_PER_TSP_ADDED_SUGAR = 4.2  # FPED: 1 tsp eq of added sugars = 4.2 g
 
 # Reference tables the project itself maintains (not in ../shared/data/reference): kept in
 # data/reference/ and copied beside the shared ones when building into another folder.
-PROJECT_REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+PROJECT_REFERENCE_DIR = bundled_data_dir() / "reference"  # also in an installed wheel
 PROJECT_REFERENCE_FILES = ("README.md", "dri_micronutrients.csv")
 
 # Categories that are never candidates for a child or adult plan (WWEIA numbers).
