@@ -140,13 +140,14 @@ def contributions(
     """Which foods and supplements supply a nutrient, with % of the total."""
     f = column(foods, nutrient) * amount
     s = column(supps, nutrient) * units
-    names = list(foods["name"]) + list(supps["name"])
+    n = len(foods)  # names looked up for the top rows only (not 4,000 of them)
+    foods_name, supps_name = foods["name"], supps["name"]
     vals = np.concatenate([f, s])
     total = vals.sum()
     order = np.argsort(-vals)[:top]
     rows = [
         {
-            "name": names[i],
+            "name": foods_name.iat[i] if i < n else supps_name.iat[i - n],
             "amount": vals[i],
             "pct_of_total": 100 * vals[i] / total if total > 0 else 0.0,
         }
