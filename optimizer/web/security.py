@@ -65,7 +65,7 @@ class Guard(BaseHTTPMiddleware):
         self.token, self.hosts, self.max_body = token, hosts, max_body
 
     async def dispatch(self, request: Request, call_next):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         host = request.headers.get("host", "")
         if self.hosts is not None and _hostname(host) not in self.hosts:
             # another name resolving to 127.0.0.1 (DNS rebinding) gets nothing
@@ -83,7 +83,8 @@ class Guard(BaseHTTPMiddleware):
         for k, v in HEADERS.items():
             response.headers.setdefault(k, v)
         ms = 1000 * (time.perf_counter() - start)
-        response.headers["Server-Timing"] = f"app;dur={ms:.1f}"
+        cpu_ms = 1000 * (time.process_time() - cpu)  # the whole process: exact when alone
+        response.headers["Server-Timing"] = f"app;dur={ms:.1f}, cpu;dur={cpu_ms:.1f}"
         return response
 
     def check_token(self, request: Request) -> Response | None:
