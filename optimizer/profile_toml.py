@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import fields
 from typing import Any
 
 from optimizer.errors import ProfileError
 from optimizer.profile import Profile
 from optimizer.profile_io import PATTERN_GROUPS
+from optimizer.realism import RealismOptions
 from optimizer.targets import Target, merge
 
 HEADER = (
@@ -129,7 +131,21 @@ def profile_to_doc(profile: Profile) -> dict[str, Any]:
         doc["objective"] = profile.objective
     if profile.week:
         doc["week"] = {k: _week_value(k, v) for k, v in profile.week}
+    realism = _realism(profile.realism)
+    if realism:
+        doc["realism"] = realism
     return doc
+
+
+def _realism(opts: RealismOptions) -> dict[str, Any]:
+    """The realism settings that differ from the defaults (the others follow them)."""
+    base = RealismOptions()
+    out: dict[str, Any] = {}
+    for f in fields(RealismOptions):
+        v = getattr(opts, f.name)
+        if v != getattr(base, f.name):
+            out[f.name] = dict(v) if f.name == "items_per_meal" else v
+    return out
 
 
 def _week_value(key: str, v: Any) -> Any:

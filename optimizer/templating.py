@@ -31,6 +31,7 @@ def template_env() -> Any:
         _target_text,
         label,
         num,
+        realism_lines,
         usd,
     )
     from optimizer.report import shadow_text
@@ -56,6 +57,7 @@ def template_env() -> Any:
         chart_svg=lambda d, width=520: Markup(nutrient_chart_svg(d, width=width)),
         plan_meals=plan_meals,
         source_refs=_source_refs,
+        realism_lines=realism_lines,
         day_rows=_day_rows,
         optimality_text=optimality_text,
     )

@@ -84,6 +84,12 @@ policy = ["mg_oxide_250", "multi_adult"]
 [clinical]
 kidney_disease = true
 allow_mineral_supplements = true
+[realism]
+min_respondents = 30
+amount_high = "p90"
+meal_share_min = 0.2
+items_per_meal = { lunch = 6 }
+one_per_category_per_meal = false
 [week]
 days = 5
 slots = ["breakfast", "lunch", "dinner"]
@@ -192,3 +198,30 @@ def _random_profile(rng: random.Random) -> Profile:
 def test_random_profiles_round_trip(seed, tmp_path):
     p = _random_profile(random.Random(seed))
     assert normal(round_trip(p, tmp_path)) == normal(p)
+
+
+def test_every_profile_setting_is_written():
+    """A new Profile field must be written too, or a saved profile would lose it."""
+    from dataclasses import fields
+
+    from optimizer.profile import Profile
+
+    written = {
+        "name", "stage", "pattern", "dri_defaults", "targets", "max_servings_per_food",
+        "max_grams_per_food", "exclude", "include_only", "diets", "food_limits",
+        "budget_per_day_usd", "supplements", "kidney_disease",
+        "allow_mineral_supplements_with_kidney_disease", "objective", "realism", "week",
+        "sources",  # provenance: the saved file is the new source of every value
+    }  # fmt: skip
+    new = {f.name for f in fields(Profile)} - written
+    assert not new, f"optimizer/profile_toml.py does not write Profile fields {sorted(new)}"
+
+
+def test_realism_settings_round_trip(tmp_path):
+    src = tmp_path / "r.toml"
+    src.write_text("[realism]\nenabled = false\nitems_per_meal = { snack = 2 }\n")
+    p = load_profile(src)
+    back = round_trip(p, tmp_path)
+    assert back.realism == p.realism and back.realism.enabled is False
+    assert dict(back.realism.items_per_meal)["snack"] == 2
+    assert "[realism]" not in profile_to_toml(load_profile("adult"))  # defaults: not written

@@ -91,7 +91,7 @@ def page_context(w: Workbench, form: Form, outcome: Outcome, **extra: Any) -> di
 def default_form() -> Form:
     form = doc_to_form({})
     for f in BOOLS:
-        form.setdefault(f, f == "pattern.enabled")
+        form.setdefault(f, f in ("pattern.enabled", "realism.enabled"))
     return form
 
 

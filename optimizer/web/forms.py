@@ -55,6 +55,7 @@ BOOLS = (
     "life_stage.pregnant",
     "life_stage.lactating",
     "pattern.enabled",
+    "realism.enabled",
     "clinical.kidney_disease",
 )
 LISTS = ("foods.diets", "foods.exclude", "pin", "supplements.ids")
