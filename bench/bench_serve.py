@@ -10,7 +10,10 @@ the same 100 profiles are also solved in this process with the library alone.
 on a machine shared with other jobs it moves much less than the wall-clock time, so the
 load average is printed too.
 
-Run: .venv/bin/python bench/bench_serve.py [--steps 100]
+Both with the realism rules (the default plan: meals, foods and amounts people eat, a small
+MILP) and without them (the plain least-cost LP, the "realistic meals" switch off).
+
+Run: .venv/bin/python bench/bench_serve.py [--steps 100] [--realism on|off|both]
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ FORM = {
     "life_stage.lactating": "false",
     "life_stage.trimester": "2",
     "pattern.enabled": "true",
+    "realism.enabled": "true",
     "clinical.kidney_disease": "false",
     "supplements.policy": "any",
     "advanced": "",
@@ -72,7 +76,7 @@ def post(url: str, form: dict[str, str]) -> tuple[float, float, float, str]:
     return server, cpu, rtt, status
 
 
-def library_times(steps: list[int]) -> list[float]:
+def library_times(steps: list[int], realism: bool) -> list[float]:
     from optimizer.foods import load_foods, load_supplements
     from optimizer.paths import foods_csv, supplements_csv
     from optimizer.plan import solve_plan
@@ -84,47 +88,57 @@ def library_times(steps: list[int]) -> list[float]:
     out = []
     for mg in steps:
         t = time.perf_counter()
-        prof = profile_from_dict({"targets": {"magnesium_mg": {"min": mg}}}, "bench")
-        plan = solve_plan(foods, supps, prof)
+        doc = {"targets": {"magnesium_mg": {"min": mg}}, "realism": {"enabled": realism}}
+        plan = solve_plan(foods, supps, profile_from_dict(doc, "bench"))
         plan_to_dict(plan), explanation_dict(plan)
         out.append(1000 * (time.perf_counter() - t))
     return out
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--steps", type=int, default=100)
-    args = ap.parse_args()
-    steps = [320 + 5 * i for i in range(args.steps)]  # 320 .. 815 mg, 5 mg a step
-    proc, url = start_server()
-    try:
-        for _ in range(5):  # warm-up: first requests import and compile templates
-            post(url, FORM | {"targets.magnesium_mg.min": "320"})
-        load = os.getloadavg()[0]
-        server, cpu, rtt, statuses = [], [], [], []
-        for mg in steps:
-            s, c, r, st = post(url, FORM | {"targets.magnesium_mg.min": str(mg)})
-            server.append(s)
-            cpu.append(c)
-            rtt.append(r)
-            statuses.append(st)
-    finally:
-        proc.terminate()
-        proc.wait(10)
-    lib = library_times(steps)
+def run(url: str, steps: list[int], realism: bool) -> None:
+    form = FORM | {"realism.enabled": "true" if realism else "false"}
+    for _ in range(3):  # warm-up: first requests import and compile templates
+        post(url, form | {"targets.magnesium_mg.min": "320"})
+    load = os.getloadavg()[0]
+    server, cpu, rtt, statuses = [], [], [], []
+    for mg in steps:
+        s, c, r, st = post(url, form | {"targets.magnesium_mg.min": str(mg)})
+        server.append(s)
+        cpu.append(c)
+        rtt.append(r)
+        statuses.append(st)
+    lib = library_times(steps, realism)
     plans = sum(s == "plan" for s in statuses)
     print(
-        f"{args.steps} slider changes (magnesium {steps[0]}-{steps[-1]} mg), {plans} plans; "
-        f"load average {load:.1f} before, {os.getloadavg()[0]:.1f} after ({os.cpu_count()} cores)"
+        f"realism rules {'on' if realism else 'off'}: {len(steps)} slider changes (magnesium "
+        f"{steps[0]}-{steps[-1]} mg), {plans} plans; load average {load:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after ({os.cpu_count()} cores)"
     )
-    print(f"{'ms per re-solve':<44}{'median':>8}{'p95':>8}{'max':>8}")
+    print(f"{'ms per re-solve':<48}{'median':>8}{'p95':>8}{'max':>8}")
     for name, xs in (
         ("server time (Server-Timing app;dur)", server),
         ("server CPU time (Server-Timing cpu;dur)", cpu),
         ("round trip, this client", rtt),
         ("library alone: solve + plan dict + explanation", lib),
     ):
-        print(f"{name:<44}{statistics.median(xs):8.1f}{percentile(xs, 95):8.1f}{max(xs):8.1f}")
+        print(f"{name:<48}{statistics.median(xs):8.1f}{percentile(xs, 95):8.1f}{max(xs):8.1f}")
+    print()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--steps", type=int, default=100)
+    ap.add_argument("--realism", choices=("on", "off", "both"), default="both")
+    args = ap.parse_args()
+    steps = [320 + 5 * i for i in range(args.steps)]  # 320 .. 815 mg, 5 mg a step
+    modes = {"on": [True], "off": [False], "both": [False, True]}[args.realism]
+    proc, url = start_server()
+    try:
+        for realism in modes:
+            run(url, steps, realism)
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 if __name__ == "__main__":

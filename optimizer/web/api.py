@@ -45,10 +45,14 @@ def _year(request: Request) -> str | None:
     return request.query_params.get("price_year") or None
 
 
-def _call(fn, *args):
-    """Run a library call; its errors become HTTP answers."""
+def _call(fn, *args, w=None):
+    """Run a library call (a solve holds one of the workbench's solve slots, `w.solving`);
+    its errors become HTTP answers."""
     try:
-        return fn(*args)
+        if w is None:
+            return fn(*args)
+        with w.solving:
+            return fn(*args)
     except InfeasibleError as err:
         from optimizer.report import diagnosis_to_dict
 
@@ -90,7 +94,7 @@ def _plan(request, w, doc):
     from optimizer.render import plan_to_dict
     from optimizer.report import explanation_dict
 
-    plan = _call(solve_plan, *w.tables(), _profile(w, doc), _year(request), SOURCE)
+    plan = _call(solve_plan, *w.tables(), _profile(w, doc), _year(request), SOURCE, w=w)
     d = plan_to_dict(plan)
     if request.query_params.get("explain") in ("1", "true"):
         d["explanation"] = explanation_dict(plan)
@@ -101,9 +105,8 @@ def _explain(request, w, doc):
     from optimizer.plan import solve_plan
     from optimizer.report import explanation_dict
 
-    return explanation_dict(
-        _call(solve_plan, *w.tables(), _profile(w, doc), _year(request), SOURCE)
-    )
+    prof = _profile(w, doc)
+    return explanation_dict(_call(solve_plan, *w.tables(), prof, _year(request), SOURCE, w=w))
 
 
 def _why_not(request, w, doc):
@@ -117,7 +120,7 @@ def _why_not(request, w, doc):
     code = request.path_params["code"]
     prof = _profile(w, doc)
     return why_not_to_dict(
-        _call(why_not, *w.tables(), prof, code, servings, _year(request), None, SOURCE)
+        _call(why_not, *w.tables(), prof, code, servings, _year(request), None, SOURCE, w=w)
     )
 
 
@@ -128,7 +131,8 @@ def _week(request, w, doc):
     prof = _profile(w, doc)
     foods, supps = w.tables()
     opts = _call(week_options, prof)
-    week = _call(solve_week, foods, supps, prof, opts, _year(request))
+    with w.week_lock:  # one week search at a time, as on the page
+        week = _call(solve_week, foods, supps, prof, opts, _year(request))
     sizes = supps.frame.get("units_per_bottle")
     return week_to_dict(week, sizes.to_dict() if sizes is not None else {})
 
@@ -143,7 +147,7 @@ def _diff(request, w, doc):
 
     plans = []
     for k in "ab":
-        plan = _call(solve_plan, *w.tables(), _profile(w, doc[k]), _year(request), SOURCE)
+        plan = _call(solve_plan, *w.tables(), _profile(w, doc[k]), _year(request), SOURCE, w=w)
         d = plan_to_dict(plan)
         d["explanation"] = explanation_dict(plan)
         plans.append(d)

@@ -67,9 +67,9 @@ def page_context(w: Workbench, form: Form, outcome: Outcome, **extra: Any) -> di
     from optimizer.profile import DIETS
     from optimizer.profile_io import bundled_profiles
 
-    _, supps = w.tables()
+    foods, supps = w.tables()
     catalog = supps.frame[supps.frame["exclusion_reason"] == ""]
-    names = dict(zip(w.tables()[0].frame.index, w.tables()[0].frame["name"], strict=True))
+    names = foods.frame["name"]
     return {
         "form": form,
         "outcome": outcome,

@@ -64,7 +64,9 @@ class Workbench:
         self.foods_path, self.supplements_path = foods_path, supplements_path
         self._tables = tables
         self._load_lock = threading.Lock()
-        self._week_lock = threading.Lock()  # one week search at a time (it takes seconds)
+        # at most two solves at once (the machine's cores): more would only slow them all
+        self.solving = threading.BoundedSemaphore(2)
+        self.week_lock = threading.Lock()  # one week search at a time (it takes seconds)
         self._weeks: OrderedDict[tuple[str, str], Any] = OrderedDict()
 
     def tables(self) -> tuple[FoodTable, FoodTable]:
@@ -124,7 +126,8 @@ class Workbench:
         if out.profile is None:
             return out
         try:
-            plan = solve_plan(*self.tables(), out.profile, year, SOURCE)
+            with self.solving:
+                plan = solve_plan(*self.tables(), out.profile, year, SOURCE)
         except InfeasibleError as err:
             out.no_plan = {"message": str(err)}
             if err.diagnosis is not None:
@@ -154,7 +157,8 @@ class Workbench:
                 list(out.errors.values()) + [out.error]
             ).strip("; ")
         try:
-            answer = why_not(*self.tables(), out.profile, code, amount, year, where=SOURCE)
+            with self.solving:
+                answer = why_not(*self.tables(), out.profile, code, amount, year, where=SOURCE)
         except InfeasibleError:
             return None, "The client has no plan at all, so nothing can be added to it."
         except OptimizerError as err:
@@ -172,7 +176,7 @@ class Workbench:
         if out.profile is None:
             return out
         key = (profile_to_toml(out.profile), year or "")
-        with self._week_lock:
+        with self.week_lock:
             if key in self._weeks:
                 self._weeks.move_to_end(key)
                 out.plan = self._weeks[key]

@@ -66,7 +66,17 @@
     $$('button[formaction^="/download/plan"]').forEach((b) => (b.disabled = !ok));
   }
 
+  // One request at a time: changes made meanwhile are sent together when it returns.
+  let inflight = false;
+  let dirty = false;
+
   async function solve() {
+    if (inflight) {
+      dirty = true;
+      return;
+    }
+    inflight = true;
+    dirty = false;
     const mine = ++seq;
     busy(true, "solving…");
     let data;
@@ -74,14 +84,19 @@
       const resp = await post("/solve");
       data = await resp.json();
     } catch (err) {
-      if (mine === seq) {
-        busy(false);
-        showErrors({}, "The server did not answer; is `mealplan serve` still running?");
-      }
+      data = null;
+    }
+    inflight = false;
+    if (dirty) {
+      solve(); // the form changed while this one was solved: solve what it is now
       return;
     }
-    if (mine !== seq) return; // a later change is on its way
+    if (mine !== seq) return;
     busy(false);
+    if (data === null) {
+      showErrors({}, "The server did not answer; is `mealplan serve` still running?");
+      return;
+    }
     showErrors(data.errors, data.error);
     showDefaults(data.defaults);
     const result = $("#result");
