@@ -16,12 +16,14 @@ from optimizer.errors import ProfileError
 from optimizer.profile import Profile
 from optimizer.profile_io import PATTERN_GROUPS
 from optimizer.realism import RealismOptions
+from optimizer.select import default_cap
 from optimizer.targets import Target, merge
 
 HEADER = (
     "# Client profile written by mealplan. Use it with `mealplan plan --profile THIS_FILE`;\n"
     "# `mealplan profile show THIS_FILE` prints the effective targets and their sources.\n"
 )
+CAPS = ("max_servings_per_food", "max_grams_per_food")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f"}
 _ESCAPES["\r"] = "\\r"
@@ -97,8 +99,9 @@ def profile_to_doc(profile: Profile) -> dict[str, Any]:
     pattern: dict[str, Any] = {"enabled": profile.pattern}
     pattern.update({n: _bounds(t) for n, t in own.items() if n in PATTERN_GROUPS})
     foods: dict[str, Any] = {
-        "max_servings_per_food": profile.max_servings_per_food,
-        "max_grams_per_food": profile.max_grams_per_food,
+        # the built-in caps only when set: without the defaults they do not apply at all
+        # (select.default_cap), and a file that names them would switch them on
+        **{k: getattr(profile, k) for k in CAPS if default_cap(profile, k) is not None},
         "exclude": list(profile.exclude),
         "include_only": list(profile.include_only),
         "diets": list(profile.diets),

@@ -225,3 +225,20 @@ def test_realism_settings_round_trip(tmp_path):
     assert back.realism == p.realism and back.realism.enabled is False
     assert dict(back.realism.items_per_meal)["snack"] == 2
     assert "[realism]" not in profile_to_toml(load_profile("adult"))  # defaults: not written
+
+
+def test_the_built_in_caps_stay_off_without_the_defaults(tmp_path):
+    """Without the defaults the 3-serving/500 g caps apply only if set (select.default_cap);
+    a saved file must not switch them on."""
+    from optimizer.select import default_cap
+
+    src = tmp_path / "own.toml"
+    src.write_text("defaults = false\n[targets]\nmagnesium_mg = { min = 100 }\n")
+    p = load_profile(src)
+    back = round_trip(p, tmp_path)
+    assert default_cap(back, "max_servings_per_food") is None
+    assert "max_servings_per_food" not in profile_to_toml(p)
+    src.write_text("defaults = false\n[foods]\nmax_servings_per_food = 3\n[targets]\nfiber_g = 5\n")
+    back = round_trip(load_profile(src), tmp_path)
+    assert default_cap(back, "max_servings_per_food") == 3
+    assert default_cap(round_trip(load_profile("adult"), tmp_path), "max_grams_per_food") == 500

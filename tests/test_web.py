@@ -38,7 +38,7 @@ SUPPS = [
      "max_units_per_day": 2, "price_per_unit": 0.05, "magnesium_mg": 50},
 ]  # fmt: skip
 CLIENT = {
-    "advanced": "defaults = false",
+    "advanced": "defaults = false\n[foods]\nmax_servings_per_food = 3",
     "targets.magnesium_mg.min": "100",
     "targets.sodium_mg.max": "400",
     "supplements.policy": "none",
@@ -342,6 +342,7 @@ def test_beyond_localhost_every_request_needs_the_token(profiles):
 # --- the JSON API -----------------------------------------------------------------------
 DOC = {
     "defaults": False,
+    "foods": {"max_servings_per_food": 3},
     "targets": {"magnesium_mg": {"min": 100}, "sodium_mg": {"max": 400}},
     "supplements": {"policy": "none"},
 }
@@ -362,8 +363,8 @@ def test_api_plan_is_the_cli_json(client):
     assert (
         r.status_code == 200 and r.json()["explanation"]["binding"][0]["target"] == "magnesium_mg"
     )
-    r = client.post("/api/plan?price_year=2024", json=DOC)
-    assert r.json()["prices"]["year"] == "2024"
+    r = client.post("/api/plan?price_year=2024", json=DOC)  # a table in its own dollars
+    assert r.status_code == 422 and "price" in r.json()["error"]
 
 
 @pytest.mark.parametrize(
