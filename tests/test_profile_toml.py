@@ -74,6 +74,8 @@ max_grams_per_food = 350
 exclude = ["liver", "category:Coffee", "group:added_sugars", "naïve \\"quote\\""]
 include_only = []
 diets = ["vegetarian", "no_nuts"]
+allergens = ["peanuts", "sesame"]
+allow_hazard = ["63107010"]
 budget_per_day_usd = 4.1
 [foods.limits]
 "11100000" = { max_servings = 2 }
@@ -208,7 +210,8 @@ def test_every_profile_setting_is_written():
 
     written = {
         "name", "stage", "pattern", "dri_defaults", "targets", "max_servings_per_food",
-        "max_grams_per_food", "exclude", "include_only", "diets", "food_limits",
+        "max_grams_per_food", "exclude", "include_only", "diets", "allergens", "allow_hazard",
+        "food_limits",
         "budget_per_day_usd", "supplements", "kidney_disease",
         "allow_mineral_supplements_with_kidney_disease", "objective", "realism", "week",
         "sources",  # provenance: the saved file is the new source of every value
