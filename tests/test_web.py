@@ -116,6 +116,7 @@ def test_the_full_page_post_works_without_javascript(client):
         ("foods.budget_per_day_usd", "cheap", "must be a number, not 'cheap'"),
         ("life_stage.activity", "couch", "activity must be one of"),
         ("foods.diets", "vegan-ish", "unknown diet 'vegan-ish' (did you mean 'vegan'?)"),
+        ("foods.allergens", "peanut", "unknown allergen 'peanut' (did you mean 'peanuts'?)"),
         ("foods.exclude", "unobtainium", "no food name contains 'unobtainium'"),
         ("pin", "spinch=1", "unknown food id 'spinch' (did you mean 'spinach'?)"),
         ("pin", "../x=1", "is not a food code"),

@@ -64,7 +64,7 @@ async def read_form(request: Request) -> Form:
 
 def page_context(w: Workbench, form: Form, outcome: Outcome, **extra: Any) -> dict[str, Any]:
     """What the page template needs besides the outcome: choices for every control."""
-    from optimizer.profile import DIETS
+    from optimizer.profile import ALLERGENS, DIETS
     from optimizer.profile_io import bundled_profiles
 
     foods, supps = w.tables()
@@ -75,6 +75,7 @@ def page_context(w: Workbench, form: Form, outcome: Outcome, **extra: Any) -> di
         "outcome": outcome,
         "sliders": SLIDERS,
         "diets": DIETS,
+        "allergens": ALLERGENS,
         "supplements": [(i, r["name"]) for i, r in catalog.iterrows()],
         "food_names": {
             c: names.get(c.split("=")[0], "") for c in form["foods.exclude"] + form["pin"]

@@ -58,7 +58,7 @@ BOOLS = (
     "realism.enabled",
     "clinical.kidney_disease",
 )
-LISTS = ("foods.diets", "foods.exclude", "pin", "supplements.ids")
+LISTS = ("foods.diets", "foods.allergens", "foods.exclude", "pin", "supplements.ids")
 FORM_FIELDS = (
     TEXTS + NUMBERS + BOOLS + LISTS + tuple(s.field for s in SLIDERS) + ("supplements.policy",)
 )
@@ -136,7 +136,7 @@ def form_to_doc(form: Form) -> tuple[dict, dict[str, str]]:
     for f in BOOLS:
         if f in form:
             _put(own, tuple(f.split(".")), bool(form[f]))
-    for f in ("foods.diets", "foods.exclude"):
+    for f in ("foods.diets", "foods.allergens", "foods.exclude"):
         if form.get(f):
             _put(own, tuple(f.split(".")), list(dict.fromkeys(form[f])))
     for text in form.get("pin", []):
@@ -203,7 +203,7 @@ def doc_to_form(doc: dict) -> Form:
         if isinstance(v, bool):
             form[f] = v
             rest = _without(rest, path)
-    for f in ("foods.diets", "foods.exclude"):
+    for f in ("foods.diets", "foods.allergens", "foods.exclude"):
         v = _get(doc, tuple(f.split(".")))
         if isinstance(v, list) and all(isinstance(x, str) for x in v):
             form[f] = list(v)
@@ -242,7 +242,14 @@ def strip_source(message: str) -> str:
     return message.removeprefix(f"{SOURCE}: ").removeprefix(f"{SOURCE} ")
 
 
-TABLE_FIELDS = ("foods.exclude", "pin", "supplements.policy", "supplements.ids", "advanced")
+TABLE_FIELDS = (
+    "foods.allergens",
+    "foods.exclude",
+    "pin",
+    "supplements.policy",
+    "supplements.ids",
+    "advanced",
+)
 
 
 def _items(form: Form):
