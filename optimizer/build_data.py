@@ -101,7 +101,7 @@ GRAMS_PER_TSP_ADDED_SUGAR = 4.2  # FPED: 1 tsp eq of added sugars = 4.2 g
 # Reference tables the project itself maintains (not in ../shared/data/reference): kept in
 # data/reference/ and copied beside the shared ones when building into another folder.
 PROJECT_REFERENCE_DIR = bundled_data_dir() / "reference"  # also in an installed wheel
-PROJECT_REFERENCE_FILES = ("README.md", "dri_micronutrients.csv")
+PROJECT_REFERENCE_FILES = ("README.md", "dri_micronutrients.csv", "kdoqi_2020_kidney.csv")
 
 # Categories that are never candidates for a child or adult plan (WWEIA numbers).
 INFANT_CATEGORIES = set(range(9002, 9407)) | {9602}  # baby foods, formulas, human milk

@@ -111,7 +111,14 @@ STAGE_OPTIONS = [
         "--kidney-disease",
         is_flag=True,
         default=None,
-        help="Chronic kidney disease: no Mg/K supplements, clinician review.",
+        help="Chronic kidney disease: KDOQI 2020 defaults a clinician confirms (K, P, "
+        "protein g/kg: needs --weight-kg), no Mg/K supplements.",
+    ),
+    click.option(
+        "--dialysis",
+        is_flag=True,
+        default=None,
+        help="Kidney disease on maintenance dialysis (protein 1.0-1.2 g/kg).",
     ),
 ]
 FOOD_OPTIONS = [

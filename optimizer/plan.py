@@ -9,6 +9,7 @@ import pandas as pd
 
 from optimizer.errors import InfeasibleError, SolverError
 from optimizer.foods import FoodTable
+from optimizer.kidney import kidney_note
 from optimizer.meals import MealModel
 from optimizer.model import Model, build_model
 from optimizer.prices import PriceBasis, table_price_basis
@@ -25,10 +26,6 @@ from optimizer.tolerances import AMOUNT_EPS, VERIFY_REL, violates
 DISCLAIMER = (
     "This plan is information, not medical advice. Ask a doctor or registered "
     "dietitian before changing your diet or taking supplements."
-)
-CLINICIAN_NOTE = (
-    "Kidney disease: a clinician must review this plan. Supplemental magnesium and "
-    "potassium can build up to dangerous levels when the kidneys do not clear them."
 )
 
 
@@ -237,7 +234,7 @@ def make_plan(
     nutrients = nutrient_rows(targets, quantities, totals)
     notes = [DISCLAIMER]
     if profile.kidney_disease:
-        notes.append(CLINICIAN_NOTE)
+        notes.append(kidney_note(targets, profile.dialysis, profile.stage.body_weight_kg))
     return Plan(
         profile,
         targets,

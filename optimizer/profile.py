@@ -56,6 +56,7 @@ class Profile:
     supplements: str | tuple[str, ...] = "any"
     kidney_disease: bool = False
     allow_mineral_supplements_with_kidney_disease: bool = False
+    dialysis: bool = False  # kidney disease on maintenance dialysis (KDOQI protein 1.0-1.2 g/kg)
     objective: str = "price"
     realism: RealismOptions = field(default_factory=RealismOptions)  # [realism], --realism
     week: tuple[tuple[str, object], ...] = ()  # [week] settings, validated by profile_io
@@ -93,6 +94,10 @@ def compile_targets(profile: Profile, where: str = "profile") -> list[Target]:
     base = {}
     if profile.dri_defaults:
         base = {t.name: t for t in life_stage_targets(stage, profile.pattern, vegetarian)}
+        if profile.kidney_disease:
+            from optimizer.kidney import apply_kidney_defaults
+
+            base = apply_kidney_defaults(base, stage, profile.dialysis, where)
     for t in profile.targets:
         base[t.name] = merge(base[t.name], t) if t.name in base else t
     out = list(base.values())

@@ -54,7 +54,7 @@ FOOD_KEYS = (
 )
 LIMIT_KEYS = ("min_g", "max_g", "min_servings", "max_servings", "fixed_g", "fixed_servings")
 SUPP_KEYS = ("policy",)
-CLINICAL_KEYS = ("kidney_disease", "allow_mineral_supplements")
+CLINICAL_KEYS = ("kidney_disease", "allow_mineral_supplements", "dialysis")
 PATTERN_GROUPS = (
     "fruit_cup_eq",
     "vegetables_cup_eq",
@@ -260,6 +260,8 @@ def profile_from_dict(doc: dict, source: str) -> Profile:
         changes["kidney_disease"] = _bool(
             clin["kidney_disease"], f"{source}: clinical.kidney_disease"
         )
+    if "dialysis" in clin:
+        changes["dialysis"] = _bool(clin["dialysis"], f"{source}: clinical.dialysis")
     if "allow_mineral_supplements" in clin:
         changes["allow_mineral_supplements_with_kidney_disease"] = _bool(
             clin["allow_mineral_supplements"], f"{source}: clinical.allow_mineral_supplements"
@@ -480,6 +482,8 @@ def apply_cli(prof: Profile, kw: dict) -> Profile:
         changes["pattern"] = False
     if kw.get("kidney_disease"):
         changes["kidney_disease"] = True
+    if kw.get("dialysis"):
+        changes["kidney_disease"] = changes["dialysis"] = True
     if kw.get("no_defaults"):
         changes["dri_defaults"] = False
         if prof.name == Profile().name:  # "default adult" would claim its life stage
@@ -547,7 +551,10 @@ allow_hazard = []           # food codes a dietitian allows despite a life-stage
 policy = "any"              # "any", "none", or a list of ids from data/supplements.csv
 
 [clinical]
-kidney_disease = false      # excludes Mg and K supplements; the plan must be reviewed
+kidney_disease = false      # KDOQI 2020 defaults a clinician confirms (K max 2,000 mg, P max
+                            # 1,000 mg, protein 0.6-0.8 g/kg: needs body_weight_kg), no Mg/K
+                            # supplements; every plan says what the clinician must set
+dialysis = false            # with kidney_disease: on dialysis, protein 1.0-1.2 g/kg
 allow_mineral_supplements = false
 
 [week]                      # `mealplan week`

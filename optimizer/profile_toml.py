@@ -128,6 +128,7 @@ def profile_to_doc(profile: Profile) -> dict[str, Any]:
         "clinical": {
             "kidney_disease": profile.kidney_disease,
             "allow_mineral_supplements": profile.allow_mineral_supplements_with_kidney_disease,
+            "dialysis": profile.dialysis,
         },
     }
     if profile.objective != "price":

@@ -152,6 +152,9 @@ def _table(name: str) -> list[dict[str, str]]:
         raise ProfileError(f"{path}: reference table not readable ({err.strerror})") from err
 
 
+reference_table = _table  # public name for modules with their own tables (kidney.py)
+
+
 def _in_band(row: dict[str, str], age: float, lo: str, hi: str) -> bool:
     top = float(row[hi]) if row[hi] else math.inf
     return float(row[lo]) <= math.floor(age) <= top

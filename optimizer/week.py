@@ -35,8 +35,9 @@ import pandas as pd
 
 from optimizer.errors import InfeasibleError, ProfileError, SolverError
 from optimizer.foods import FoodTable
+from optimizer.kidney import kidney_note
 from optimizer.model import column
-from optimizer.plan import CLINICIAN_NOTE, DISCLAIMER, prepare_inputs
+from optimizer.plan import DISCLAIMER, prepare_inputs
 from optimizer.prices import PriceBasis
 from optimizer.profile import Profile
 from optimizer.solve import run_highs
@@ -188,7 +189,8 @@ def solve_week(
     cost = float(plan["items"]["cost_usd"].sum() + plan["supplements"]["cost_usd"].sum())
     gap = (cost - lower) / cost if cost > 0 else 0.0
     status = "stopped_early" if ctx.get("stopped_early") else "heuristic"
-    notes = [DISCLAIMER] + ([CLINICIAN_NOTE] if profile.kidney_disease else []) + inp.notes
+    kidney = [kidney_note(targets, profile.dialysis, profile.stage.body_weight_kg)]
+    notes = [DISCLAIMER] + (kidney if profile.kidney_disease else []) + inp.notes
     return WeekPlan(
         profile,
         opts,

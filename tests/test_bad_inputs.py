@@ -53,7 +53,10 @@ CATALOG_NO_MAX = "supplement_id,name,unit,price_per_unit,magnesium_mg\nmg,Mg,tab
 OLD_README_TOML = '[life_stage]\nsex = "female"; age = 34\n'
 # Without matplotlib (simulated): `week --format html` must fail before the search.
 NO_MPL = {"matplotlib/__init__.py": "raise ImportError(\"No module named 'matplotlib'\")\n"}
-KIDNEY_K = "[clinical]\nkidney_disease = true\n[targets]\npotassium_mg = { min = 0, max = 2000 }\n"
+KIDNEY_K = (
+    "[life_stage]\nbody_weight_kg = 60\n[clinical]\nkidney_disease = true\n"
+    "[targets]\npotassium_mg = { min = 0, max = 2000 }\n"
+)
 
 
 # Cases that import pandas or solve cost ~0.4 s of CPU each: slow, but for a few that

@@ -84,7 +84,8 @@ budget_per_day_usd = 4.1
 [supplements]
 policy = ["mg_oxide_250", "multi_adult"]
 [clinical]
-kidney_disease = true
+kidney_disease = false
+dialysis = true
 allow_mineral_supplements = true
 [realism]
 min_respondents = 30
@@ -192,7 +193,11 @@ def _random_profile(rng: random.Random) -> Profile:
         ),
         budget_per_day_usd=rng.choice([None, 3.25, 10.0]),
         supplements=rng.choice(["any", "none", ("mg_oxide_250",)]),
-        kidney_disease=rng.random() < 0.2,
+        # the KDOQI defaults need a weight and a non-pregnant adult (else a clear error)
+        kidney_disease=rng.random() < 0.2
+        and stage.body_weight_kg is not None
+        and not stage.pregnant,
+        dialysis=rng.random() < 0.5,
     )
 
 
@@ -213,7 +218,8 @@ def test_every_profile_setting_is_written():
         "max_grams_per_food", "exclude", "include_only", "diets", "allergens", "allow_hazard",
         "food_limits",
         "budget_per_day_usd", "supplements", "kidney_disease",
-        "allow_mineral_supplements_with_kidney_disease", "objective", "realism", "week",
+        "allow_mineral_supplements_with_kidney_disease", "dialysis", "objective", "realism",
+        "week",
         "sources",  # provenance: the saved file is the new source of every value
     }  # fmt: skip
     new = {f.name for f in fields(Profile)} - written
