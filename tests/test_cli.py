@@ -66,6 +66,7 @@ def test_every_command_has_help(runner):
         ok(runner.invoke(cli, path + ["--help"]))
 
 
+@pytest.mark.slow  # a realistic plan on the real table: 1-2.5 s
 def test_default_plan_table(runner):
     r = ok(runner.invoke(cli, ["plan"]))
     for text in (
@@ -84,6 +85,7 @@ def test_default_plan_table(runner):
         assert text in r.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "table"])
 def test_plan_formats(runner, fmt):
     r = ok(runner.invoke(cli, ["plan", "--sex", "male", "--age", "60", "--format", fmt]))
@@ -102,6 +104,7 @@ def test_plan_formats(runner, fmt):
         assert "| Food | Amount |" in r.output
 
 
+@pytest.mark.slow  # a realistic plan on the real table: 1-2.5 s
 def test_output_file_and_show_reprint_identically(runner, tmp_path):
     out = tmp_path / "plan.json"
     ok(runner.invoke(cli, ["plan", "--age", "70", "--format", "json", "--output", str(out)]))
@@ -129,6 +132,7 @@ def test_foods_search_and_show(runner):
     fails(runner.invoke(cli, ["foods", "show", "1110000"]), 1, "no food with id '1110000'")
 
 
+@pytest.mark.slow  # a realistic plan on the real table: 1-2.5 s
 def test_explain(runner):
     r = ok(runner.invoke(cli, ["explain", "--sex", "male", "--age", "60"]))
     assert "Binding limits" in r.output and "adds $" in r.output
@@ -250,6 +254,7 @@ def test_objective_other_column(runner, tmp_path):
     assert energy["amount"] == pytest.approx(2000)
 
 
+@pytest.mark.slow  # a realistic plan on the real table: 1-2.5 s
 def test_profile_new_and_show(runner, tmp_path):
     p = tmp_path / "client.toml"
     ok(runner.invoke(cli, ["profile", "new", str(p)]))

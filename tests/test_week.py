@@ -355,12 +355,15 @@ def test_week_settings_in_a_profile(runner, tmp_path):
         assert isinstance(r.exception, SystemExit), r.exception
 
 
+SLOW = pytest.mark.slow  # these read the real table (1-1.7 s)
+
+
 @pytest.mark.parametrize(
     "args, text",
     [
-        (["week", "--keep", "1-3"], "need the saved week (--from FILE)"),
+        pytest.param(["week", "--keep", "1-3"], "need the saved week (--from FILE)", marks=SLOW),
         (["week", "--pin", "nonsense@@"], "expected FOOD[@DAY][:SLOT][=SERVINGS]"),
-        (["week", "--pin", "99999999@1"], "pin: food '99999999'"),
+        pytest.param(["week", "--pin", "99999999@1"], "pin: food '99999999'", marks=SLOW),
         (["week", "--days", "3", "--keep", "5"], "outside 1-3"),
         (["week", "--slots", "breakfast,brunch"], "slot 'brunch' has no energy share"),
     ],
