@@ -405,10 +405,13 @@ def _fix_offers(model: Model, q, gap: float, x, u, limits: list[_Limit]) -> list
         most = np.minimum(safe_most, cap)
         if supplement:  # whole tablets
             need, most = np.ceil(need - 1e-9), np.floor(most + 1e-9)
-        price = need * cost
+        price = np.full(len(frame), np.inf)
+        price[idx] = need[idx] * cost[idx]
+        adds = np.zeros(len(frame))
+        adds[idx] = np.where(np.isfinite(most[idx]), most[idx] * content[idx], np.inf)
         unsafe = need > safe_most * (1 + 1e-9) + 1e-12
         over = need > cap * (1 + 1e-9) + 1e-12
-        picks = {int(idx[np.argmin(price[idx])]), int(idx[np.argmax((most * content)[idx])])}
+        picks = {int(idx[np.argmin(price[idx])]), int(idx[np.argmax(adds[idx])])}
         for mask in (~unsafe[idx], ~unsafe[idx] & ~over[idx]):
             if mask.any():
                 picks.add(int(idx[mask][np.argmin(price[idx][mask])]))
@@ -422,7 +425,7 @@ def _fix_offers(model: Model, q, gap: float, x, u, limits: list[_Limit]) -> list
                     stop[i] if unsafe[i] else "",
                     cap_name if over[i] else "",
                     _amount(row, most[i], supplement),
-                    float(most[i] * content[i]),
+                    float(adds[i]),
                 )
             )
     return offers
