@@ -3,7 +3,7 @@
 Default profile, full table: time to the returned week, its cost, the proven lower bound
 for any week from the whole table, and the gap between them. With --granularity it also
 measures what half servings alone cost on one day (full-table MILP, HiGHS to optimality).
-With --lagrangian MINUTES it also runs the slow Lagrangian bound (optimizer/week_bound.py)
+With --lagrangian MINUTES it also runs the slow Lagrangian bound (optimizer/week/lagrangian.py)
 for that long: how far the LP bound itself is from any week, so how far from 1 % a week
 can ever be shown to be with it.
 
@@ -25,7 +25,8 @@ from optimizer.plan import prepare_inputs
 from optimizer.profile import Profile
 from optimizer.solve import run_highs, solve_few_integers
 from optimizer.week import WeekOptions, check_variety, solve_week
-from optimizer.week_bound import lagrangian_bound
+from optimizer.week.lagrangian import lagrangian_bound
+from optimizer.week.solve import prepare_week
 
 
 def granularity() -> None:
@@ -82,17 +83,9 @@ def main() -> None:
 
 
 def lagrangian(week, minutes: float) -> None:
-    inp = prepare_inputs(load_foods(foods_csv()), load_supplements(supplements_csv()), Profile())
-    lag = lagrangian_bound(
-        inp.foods,
-        inp.supps,
-        inp.targets,
-        inp.food_ub,
-        inp.supp_ub,
-        week.options,
-        inp.objective,
-        time_limit_s=60 * minutes,
-    )
+    foods, supps = load_foods(foods_csv()), load_supplements(supplements_csv())
+    ctx = prepare_week(foods, supps, Profile(), week.options).context
+    lag = lagrangian_bound(ctx, time_limit_s=60 * minutes)
     if lag is None:
         print("Lagrangian bound: not available for these options")
         return

@@ -428,8 +428,9 @@ week_format_option = formats(
 @click.option(
     "--step",
     "step_servings",
-    type=click.Choice(["0.25", "0.5", "1"]),
-    help="Amounts in steps of this many servings (default 0.5).",
+    type=click.Choice(["0", "0.25", "0.5", "1"]),
+    help="Amounts in steps of this many servings; 0 (the default): any amount within "
+    "what people eat of the food.",
 )
 @click.option("--max-days-per-food", type=click.IntRange(1, 14), help="Default 3.")
 @click.option(

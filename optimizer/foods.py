@@ -53,6 +53,9 @@ TEXT_COLUMNS = {
     "description",
     "name",
 }
+# intake.csv's text columns, which a custom table may carry too (for the realism rules)
+INTAKE_TEXT = ("role", "role_basis", "with_category_1", "with_category_2", "with_category_3")
+TEXT_COLUMNS |= set(INTAKE_TEXT)
 CACHE_VERSION = "3"  # 3: frame.attrs records the companion columns
 # Companion tables written by `mealplan data build` beside foods.csv, one row per food
 # code (column `food_code`). When a food table has one of these files in its folder, its
@@ -406,7 +409,7 @@ def normalise(raw: pd.DataFrame, where: str, default_unit: str = "100 g") -> pd.
         else ""
     )
     out["tags"] = raw["tags"].to_numpy() if "tags" in raw.columns else ""
-    for c in ("price_method", "price_basis", "price_date"):
+    for c in ("price_method", "price_basis", "price_date", *INTAKE_TEXT):
         if c in raw.columns:
             out[c] = raw[c].to_numpy()
     return out

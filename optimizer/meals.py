@@ -68,6 +68,7 @@ class FoodRules:
     meals_per_day: np.ndarray | None = None  # meals a food may be eaten at in a day (1 or 2)
     day_lo: np.ndarray | None = None  # for foods eaten at 2 meals: the day's least ...
     day_hi: np.ndarray | None = None  # ... and most (table units)
+    required: np.ndarray | None = None  # bool: must be eaten every day (a per-food minimum)
 
     def subset(self, idx: np.ndarray) -> FoodRules:
         """The rules of foods `idx`, in that order (companions re-indexed)."""
@@ -88,6 +89,7 @@ class FoodRules:
             None if self.meals_per_day is None else self.meals_per_day[idx],
             None if self.day_lo is None else self.day_lo[idx],
             None if self.day_hi is None else self.day_hi[idx],
+            None if self.required is None else self.required[idx],
         )
 
     def meals_of(self, i: int) -> int:
@@ -238,6 +240,10 @@ class MealModel:
             k = r.meals_of(i) if self.shape.one_meal_a_day else len(self.shape.slots)
             for d in range(self.shape.days):
                 ons = self.meals(i, d)
+                if r.required is not None and r.required[i]:
+                    self.prob.addConstraint(
+                        affine([(v, 1.0) for v in ons]) >= 1, f"required_{fid[i]}_{d}"
+                    )
                 if len(ons) > k:
                     self.prob.addConstraint(
                         affine([(v, 1.0) for v in ons]) <= k, f"meals_{fid[i]}_{d}"
@@ -247,9 +253,13 @@ class MealModel:
                 # eaten at up to 2 meals: y is 1 exactly when some meal has the food,
                 # and the day's amount lies within what eaters eat in a day
                 y = self.y[(i, d)]
-                for v in ons:
-                    self.prob.addConstraint(affine([(v, 1.0), (y, -1.0)]) <= 0)
-                self.prob.addConstraint(affine([(v, -1.0) for v in ons] + [(y, 1.0)]) <= 0)
+                for k_, v in enumerate(ons):
+                    self.prob.addConstraint(
+                        affine([(v, 1.0), (y, -1.0)]) <= 0, f"eaten_{fid[i]}_{d}_{k_}"
+                    )
+                self.prob.addConstraint(
+                    affine([(v, -1.0) for v in ons] + [(y, 1.0)]) <= 0, f"eaten_{fid[i]}_{d}"
+                )
                 xs = [(self.x[(i, d, s)], 1.0) for s in self.shape.slots if (i, d, s) in self.x]
                 if r.day_hi is not None:
                     top = r.day_hi[i] / step[i]

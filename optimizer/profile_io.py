@@ -294,6 +294,7 @@ WEEK_KEYS = {
     "slots_by_category": dict,
     "time_limit_s": float,
     "improve_rounds": int,
+    "staple_pct": float,
     "seed": int,
 }
 

@@ -287,4 +287,32 @@ def food_rules(
     else:
         comps = [None] * n
     group = variety_groups(foods["name"].astype(str).tolist(), "name")
-    return FoodRules(allowed, lo, hi, addition, tuple(comps), step, tuple(rule.tolist()), group)
+    # Foods their eaters report more than once a day (milk, tea, sugar, juice) may go in
+    # two meals: each within one occasion's range, the day within the daily range.
+    eaters = _num(foods, "respondents")
+    per_eater = _num(foods, "reports") / np.where(eaters > 0, eaters, np.nan)
+    two = (np.nan_to_num(per_eater) >= opts.two_meals_min_reports) & ~own
+    o_lo, o_hi = occasion_grams(foods, opts)
+    d_lo = _num(foods, f"daily_{opts.amount_low}_g") / per
+    d_hi = np.fmin(_num(foods, f"daily_{opts.amount_high}_g") / per, cap_units)
+    two &= ~np.isnan(o_lo) & ~np.isnan(o_hi) & ~np.isnan(d_lo) & ~np.isnan(d_hi)
+    lo = np.where(two, o_lo / per, lo)
+    hi = np.where(two, np.fmin(o_hi / per, cap_units), hi)
+    day_lo = np.where(two, d_lo, lo)
+    day_hi = np.where(two, d_hi, hi)
+    lo = np.where(own, 0.0, lo)  # a named food's least is for the day, not each meal
+    return FoodRules(
+        allowed,
+        lo,
+        hi,
+        addition,
+        tuple(comps),
+        step,
+        tuple(rule.tolist()),
+        group,
+        # a food a dietitian named may go in any number of meals, its limits for the day
+        np.where(own, len(slots), np.where(two, 2, 1)),
+        day_lo,
+        day_hi,
+        np.nan_to_num(limit_lo) > 0,
+    )

@@ -100,14 +100,15 @@ def realism_rules(
     food_lb: np.ndarray,
     slots: tuple[str, ...] = MEALS,
     step: np.ndarray | None = None,
+    own: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[np.ndarray, FoodRules]:
     """Which allowed foods the rules keep (mask), and their per-food rules.
 
-    A food a dietitian set a limit for is kept whatever the survey says, within the
-    limit the profile gives it.
+    A food a dietitian named (a per-food limit, a pin, a kept day: `own`) is kept
+    whatever the survey says, at any meal, within the limit the profile gives it.
     """
     opts = profile.realism
-    limited = foods.index.isin([lim.food for lim in profile.food_limits])
+    limited = foods.index.isin([lim.food for lim in profile.food_limits] + sorted(own))
     limit_lo = np.where(limited, food_lb, np.nan)
     limit_hi = np.where(limited, food_ub, np.nan)
     rules = food_rules(foods, slots, opts, food_ub, step=step, limit_lo=limit_lo, limit_hi=limit_hi)

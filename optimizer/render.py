@@ -163,7 +163,7 @@ def realism_to_dict(report, cost: float) -> dict[str, Any] | None:
 def realism_lines(r: dict[str, Any] | None, per: str = "day") -> list[str]:
     """The realism summary as text lines (plan and week)."""
     if r is None:
-        return ["Realism rules: off (the plain least-cost plan, without meals)."]
+        return ["Realism rules: off (survey-based foods, amounts and meals not applied)."]
     k = "per_day" if per == "day" else "per_week"
     cost_without, bound = r[f"cost_without_usd_{k}"], r[f"lower_bound_usd_{k}"]
     lines = [

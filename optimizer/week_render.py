@@ -7,11 +7,8 @@ import csv
 import html
 import io
 import json
-import math
 from dataclasses import asdict
 from typing import Any
-
-import pandas as pd
 
 from optimizer.profile import describe_for
 from optimizer.render import (
@@ -23,42 +20,14 @@ from optimizer.render import (
     load_saved,
     num,
     profile_to_dict,
+    realism_lines,
     usd,
 )
+from optimizer.week.shopping import shopping_list
 
 WEEK_FORMAT = "mealplan-week"
 WEEK_FORMAT_VERSION = 1
 KEY_NUTRIENTS = ("energy_kcal", "magnesium_mg", "potassium_mg", "calcium_mg", "sodium_mg")
-
-
-def shopping_list(
-    items: pd.DataFrame, supplements: pd.DataFrame, bottle_sizes: dict[str, float]
-) -> dict[str, Any]:
-    """Foods summed over the week by store section; supplements as tablets and bottles."""
-    rows = []
-    if len(items):
-        g = items.groupby(["section", "id", "name", "serving_desc"], as_index=False).agg(
-            servings=("servings", "sum"),
-            grams=("grams", "sum"),
-            cost_usd=("cost_usd", "sum"),
-            days=("day", "nunique"),
-        )
-        g = g.sort_values(["section", "cost_usd"], ascending=[True, False])
-        rows = _records(g)
-        for r in rows:
-            r["buy_grams"] = None if r["grams"] is None else math.ceil(r["grams"] / 10 - 1e-9) * 10
-    supp = []
-    if len(supplements):
-        s = supplements.groupby(["id", "name", "unit_label"], as_index=False).agg(
-            units=("units", "sum"), cost_usd=("cost_usd", "sum")
-        )
-        for r in _records(s):
-            size = bottle_sizes.get(r["id"])
-            r["bottles"] = math.ceil(r["units"] / size) if size else None
-            r["units_per_bottle"] = size
-            supp.append(r)
-    total = sum(r["cost_usd"] for r in rows) + sum(r["cost_usd"] for r in supp)
-    return {"foods": rows, "supplements": supp, "total_cost_usd": total}
 
 
 def week_to_dict(week, bottle_sizes: dict[str, float]) -> dict[str, Any]:
@@ -105,6 +74,27 @@ def week_to_dict(week, bottle_sizes: dict[str, float]) -> dict[str, Any]:
         "shopping_list": shopping_list(week.items, week.supplements, bottle_sizes),
         "notes": list(week.notes),
         "drivers": [{k: _clean(v) for k, v in asdict(b).items()} for b in week.drivers],
+        "realism": week_realism(week),
+        "staples": list(getattr(week, "staples", ())),
+    }
+
+
+def week_realism(week) -> dict[str, Any] | None:
+    """What the realism rules cost over the week (None when they were off)."""
+    r = week.realism
+    if r is None:
+        return None
+    cost = week.cost_usd
+    return {
+        "rules": list(r.rules),
+        "cost_without_usd_per_week": r.cost_without_usd,
+        "lower_bound_usd_per_week": r.lower_bound_usd,
+        "gap_to_bound_pct": 100 * (cost - r.lower_bound_usd) / cost if cost > 0 else 0.0,
+        "cost_of_realism_pct": 100 * (cost - r.cost_without_usd) / r.cost_without_usd
+        if r.cost_without_usd > 0
+        else 0.0,
+        "foods_people_eat": r.foods_eaten,
+        "candidates": r.candidates,
     }
 
 
@@ -216,6 +206,8 @@ def render_week_table(d: dict[str, Any]) -> str:
         "dollars)."
     )
     lines += [optimality_text(d), ""]
+    if "realism" in d:
+        lines += realism_lines(d["realism"], per="week") + [""]
     lines += render_week_explanation(d) + [""]
     lines += render_shopping_text(d["shopping_list"])
     lines += ["", _targets_note(d)] + [f"Note: {n}" for n in d["notes"]]

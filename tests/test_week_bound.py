@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from optimizer.plan import prepare_inputs
 from optimizer.profile import Profile
 from optimizer.targets import Target
 from optimizer.week import WeekOptions, check_variety, solve_week
-from optimizer.week_bound import lagrangian_bound
-from optimizer.week_search import slot_bound
+from optimizer.week.bound import averaged_day_bound
+from optimizer.week.lagrangian import lagrangian_bound
+from optimizer.week.solve import prepare_week
 from tests.conftest import no_supplements, table
 
 # Two foods, each 100 mg Mg per 100 g serving; A costs $0.10 a serving, B $0.30.
@@ -34,15 +36,19 @@ OPTS = WeekOptions(
 )
 
 
-def _inputs():
-    return prepare_inputs(table(FOODS), no_supplements(), PROFILE)
+def _context(foods=FOODS, opts=OPTS):
+    """Every food the week may use, as the search sees them."""
+    return prepare_week(table(foods), no_supplements(), PROFILE, opts).context
+
+
+def _lp_bound(ctx) -> float:
+    return averaged_day_bound(ctx, replace(ctx.shape, days=1))[0]
 
 
 def test_bounds_below_the_hand_checked_optimum():
-    inp = _inputs()
-    args = (inp.foods, inp.supps, inp.targets, inp.food_ub, inp.supp_ub, OPTS, inp.objective)
-    assert slot_bound(*args, "test") == pytest.approx(0.20, abs=1e-6)
-    lag = lagrangian_bound(*args, time_limit_s=30)
+    ctx = _context()
+    assert _lp_bound(ctx) == pytest.approx(0.20, abs=1e-6)
+    lag = lagrangian_bound(ctx, time_limit_s=30)
     assert lag is not None
     assert lag.bound_usd == pytest.approx(0.40, abs=1e-6)
     assert lag.bound_usd <= lag.master_usd + 1e-6
@@ -53,10 +59,8 @@ def test_bounds_below_the_hand_checked_optimum():
 
 
 def test_lagrangian_bound_is_not_for_weekly_averages():
-    inp = _inputs()
     opts = WeekOptions(**{**OPTS.__dict__, "weekly_average": True})
-    args = (inp.foods, inp.supps, inp.targets, inp.food_ub, inp.supp_ub, opts, inp.objective)
-    assert lagrangian_bound(*args, time_limit_s=5) is None
+    assert lagrangian_bound(_context(opts=opts), time_limit_s=5) is None
 
 
 # Two variants of one food at $0.10 and a different food at $0.30, same Mg, each food
@@ -94,10 +98,9 @@ def test_variants_of_a_food_count_as_one(by, cost):
     week = solve_week(table(VARIANTS), no_supplements(), PROFILE, opts)
     assert week.cost_usd == pytest.approx(cost, abs=1e-9)
     assert check_variety(week) == []
-    inp = prepare_inputs(table(VARIANTS), no_supplements(), PROFILE)
-    args = (inp.foods, inp.supps, inp.targets, inp.food_ub, inp.supp_ub, opts, inp.objective)
-    assert slot_bound(*args, "test") == pytest.approx(0.20, abs=1e-6)
-    lag = lagrangian_bound(*args, time_limit_s=30)
+    ctx = _context(VARIANTS, opts)
+    assert _lp_bound(ctx) == pytest.approx(0.20, abs=1e-6)
+    lag = lagrangian_bound(ctx, time_limit_s=30)
     assert lag.bound_usd == pytest.approx(cost, abs=1e-6)
 
 

@@ -1,6 +1,6 @@
 """A stronger proven lower bound for the week: Lagrangian relaxation of the days-per-food rule.
 
-The LP bound (`week_search.slot_bound`) lets every day use a sliver of every cheap food,
+The LP bound (`bound.averaged_day_bound`) lets every day use a sliver of every cheap food,
 so it never sees that a food eaten on a day is eaten on that whole day: it cannot tell
 that seven days need many different foods. This bound prices that in. Each food's
 "at most N days" row is moved into the objective with a price lam_f >= 0 per day of use:
@@ -8,7 +8,7 @@ that seven days need many different foods. This bound prices that in. Each food'
     L(lam) = days x min over one day of (cost + sum_f lam_f y_f)  -  N x sum_f lam_f
 
 where y_f is 1 when the day eats food f (a food here is a variety group: its variants
-share its days; WeekModel.eaten). Any valid week costs at least L(lam) for every
+share its days; WeekModel.group_eaten). Any valid week costs at least L(lam) for every
 lam >= 0 (weak duality: each of its days is a feasible day, and sum_d y_fd <= N). The day
 problem is relaxed where that keeps it fast and still a relaxation: amounts continuous,
 at least one step of a food that is used, y_f binary only for foods with lam_f > 0; every
@@ -33,8 +33,9 @@ import numpy as np
 import pulp
 
 from optimizer.solve import BulkHiGHS, _columns
-from optimizer.week_model import WeekModel
-from optimizer.week_rules import WeekOptions
+from optimizer.week.options import WeekOptions
+from optimizer.week.rules import DaysSpec, build_week_model
+from optimizer.week.state import SearchContext
 
 
 @dataclass(frozen=True)
@@ -47,28 +48,34 @@ class LagrangianBound:
 
 
 def lagrangian_bound(
-    foods,
-    supps,
-    targets,
-    ub,
-    supp_ub,
-    opts: WeekOptions,
-    objective: str,
+    ctx: SearchContext,
     *,
     time_limit_s: float = 600.0,
     day_time_limit_s: float = 30.0,
     max_iterations: int = 200,
-    where: str = "profile",
 ) -> LagrangianBound | None:
-    """The best L(lam) found within the time limit (None for weekly averages, not covered)."""
+    """The best L(lam) found within the time limit (None for weekly averages, not covered).
+
+    `ctx` holds every food the week may use (as `solve.week_context` builds it).
+    """
     start = time.perf_counter()
+    opts: WeekOptions = ctx.opts
     if opts.weekly_average or opts.daily_pins():
         return None  # weekly rows couple the days; daily pins change the days-per-food rule
-    day_opts = replace(opts, days=1, pins=(), keep_days=())
-    m = WeekModel(foods, supps, targets, day_opts, ub, supp_ub, objective, {}, where)
-    for (i, d), y in m.y.items():
-        steps = [m.n[(i, d, s)] for s in day_opts.slots if (i, d, s) in m.n]
-        m.prob += pulp.lpSum(steps) >= y, f"used_{i}"
+    m = build_week_model(
+        replace(ctx, shape=replace(ctx.shape, days=1)),
+        DaysSpec(np.arange(len(ctx.foods)), 1),
+        name="lagrangian_day",
+    )
+    # a food that is used gets at least one step (amounts are relaxed to continuous)
+    for (i, d, s), on in m.on.items():
+        m.prob += m.x[(i, d, s)] - on >= 0, f"used_{i}_{s}"
+    # one "eaten" binary per variety group, to price
+    groups = sorted({g for g, _d in m.eaten_group})
+    zd = m.prob.add_variable_dict("zl", [str(g) for g in groups], cat=pulp.LpBinary)
+    for g in groups:
+        for v in m.eaten_group[(g, 0)]:
+            m.prob += zd[str(g)] - v >= 0, f"zl_{g}_{v.name}"
     solver = BulkHiGHS(msg=False, mip=True, presolve="on")
     solver.createAndConfigureSolver(m.prob)
     solver.buildSolverModel(m.prob)
@@ -80,10 +87,9 @@ def lagrangian_bound(
     h.changeColsIntegrality(n_cols, every, np.full(n_cols, cont))
     base_cost = np.array(h.getLp().col_cost_)
     # one price per food (variety_key: its variants share its days) on its "eaten" binary
-    groups = sorted(m.members_of)
-    y_col = np.array(_columns(m.prob, [m.eaten[(g, 0)] for g in groups]), np.int32)
-    n_keys = list(m.n)
-    n_col = np.array(_columns(m.prob, [m.n[k] for k in n_keys]), np.int32)
+    y_col = np.array(_columns(m.prob, [zd[str(g)] for g in groups]), np.int32)
+    n_keys = list(m.x)
+    n_col = np.array(_columns(m.prob, [m.x[k] for k in n_keys]), np.int32)
     group_of_n = np.searchsorted(groups, [m.group[k[0]] for k in n_keys])
     days, max_days = opts.days, min(opts.max_days_per_food, opts.days)
     lam = np.zeros(len(groups))

@@ -1,0 +1,576 @@
+"""Weekly plans: the entry point, and the week checked and laid out as a `WeekPlan`.
+
+How a week is found, and what is proven about it:
+
+1. The realism rules (`optimizer/realism.py`) decide which foods may be eaten, at which
+   meals and in which amounts (whole steps of a serving within eaters' ranges).
+2. A proven lower bound: days x the LP of the averaged day of the week (`bound.py`).
+3. Candidates from the reduced costs of the daily LP over those foods (`candidates.py`).
+4. Day by day on the candidates, the cheapest day the week's rules still allow (`search.py`),
+   each step a small MILP ended by a node limit; a day the foods left cannot make gets
+   more candidates and is made again with the days before it.
+5. Every day is re-checked from the table, every rule of the week re-checked from the
+   items, and the week reported with its gap to the bound: a heuristic week, never
+   presented as optimal.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from optimizer.candidates import pick_candidates
+from optimizer.errors import InfeasibleError, ProfileError, SolverError
+from optimizer.foods import FoodTable
+from optimizer.kidney import kidney_note
+from optimizer.meals import FoodRules, MealShape
+from optimizer.plan import DISCLAIMER, prepare_inputs
+from optimizer.prices import PriceBasis
+from optimizer.profile import Profile
+from optimizer.quantities import column, resolve_quantities, totals_of
+from optimizer.realism import has_intake
+from optimizer.realistic import RealismReport, realism_rules, rule_texts, shape_for
+from optimizer.rows import nutrient_rows
+from optimizer.solve import solve_few_integers
+from optimizer.targets import Target
+from optimizer.tolerances import STEP_REACH_REL, violates
+from optimizer.variety import variety_groups, variety_key
+from optimizer.week.bound import averaged_day_bound, bound_lp
+from optimizer.week.options import USUAL_INTAKE, WeekOptions, slots_for
+from optimizer.week.saved import check_pins, kept_items
+from optimizer.week.search import search_week
+from optimizer.week.shopping import section_for
+from optimizer.week.state import Assignment, SearchContext, SearchResult
+
+log = logging.getLogger("optimizer.week")
+
+
+@dataclass
+class WeekPlan:
+    """A solved week: one row per food, day and slot, with the figures to trust it."""
+
+    profile: Profile
+    options: WeekOptions
+    targets: list[Target]
+    items: pd.DataFrame  # day, slot, id, name, category, servings, grams, cost_usd
+    supplements: pd.DataFrame  # day, id, name, units, cost_usd
+    days: list[pd.DataFrame]  # per day: nutrient rows like Plan.nutrients
+    cost_usd: float
+    lower_bound_usd: float
+    gap: float  # (cost - bound) / cost, against the full-table bound
+    solver_gap: float | None  # HiGHS's own gap on the candidate MILP
+    status: str  # "heuristic", or "stopped_early" when the clock cut a step short
+    seconds: float
+    candidates: int
+    prices: PriceBasis
+    food_table: str
+    food_table_version: str
+    notes: list[str] = field(default_factory=list)
+    drivers: list = field(default_factory=list)  # Binding rows of the bound LP (per day)
+    realism: RealismReport | None = None
+    staples: tuple[str, ...] = ()  # foods (by name) with no days limit: eaten by many daily
+
+
+def staple_names(frame: pd.DataFrame, opts: WeekOptions) -> set[str]:
+    """Foods (by name) that at least opts.staple_pct % of people eat on a given day,
+    summed over the food's codes (NHANES eaters_pct); none without intake figures."""
+    if "eaters_pct" not in frame.columns or opts.staple_pct >= 100:
+        return set()
+    key = frame["name"].astype(str).map(variety_key)
+    pct = pd.to_numeric(frame["eaters_pct"], errors="coerce").fillna(0.0)
+    by_name = pct.groupby(key).sum()
+    return set(by_name[by_name >= opts.staple_pct].index)
+
+
+def week_rules(
+    foods: pd.DataFrame,
+    profile: Profile,
+    opts: WeekOptions,
+    food_lb: np.ndarray,
+    food_ub: np.ndarray,
+    own: set[str],
+) -> tuple[np.ndarray, FoodRules]:
+    """Which allowed foods a week may use, and their rules in whole steps."""
+    step = steps_of(foods, opts)
+    if profile.realism.enabled and has_intake(foods):
+        keep, rules = realism_rules(foods, profile, food_ub, food_lb, opts.slots, step, own)
+        if step is not None:  # a whole number of steps must fit in the food's range
+            keep &= np.floor(rules.hi / step + 1e-9) >= np.ceil(rules.lo / step - 1e-9)
+        return keep, rules
+    # Without the realism rules: the meals of the WWEIA category rules, any amount up to
+    # the cap, a food at any number of meals a day (as before realism).
+    cats = foods["category"].astype(str).to_numpy()
+    allowed = np.array(
+        [[s in slots_for(c, opts.slots, opts.slot_rules()) for s in opts.slots] for c in cats]
+    ).reshape(len(foods), len(opts.slots))
+    n = len(foods)
+    rules = FoodRules(
+        allowed,
+        np.zeros(n),
+        np.asarray(food_ub, float),
+        np.zeros(n, dtype=bool),
+        (None,) * n,
+        step,
+        ("the per-food cap",) * n,
+        variety_groups(foods["name"].astype(str).tolist(), "name"),
+        np.full(n, len(opts.slots)),
+        None,
+        None,
+    )
+    return (rules.hi >= (step if step is not None else 1e-9)), rules
+
+
+def steps_of(foods: pd.DataFrame, opts: WeekOptions) -> np.ndarray | None:
+    """Table units per step of each food (None: amounts are continuous)."""
+    if opts.step_servings == 0:
+        return None
+    step = foods["serving_units"].to_numpy(float) * opts.step_servings
+    return np.where(np.isnan(step) | (step <= 0), opts.step_servings, step)
+
+
+def units_per_x(foods: pd.DataFrame, opts: WeekOptions) -> np.ndarray:
+    """Table units per unit of the model's amount variable (a step, or one unit)."""
+    step = steps_of(foods, opts)
+    return np.ones(len(foods)) if step is None else step
+
+
+def servings_per_unit(foods: pd.DataFrame) -> np.ndarray:
+    """Household servings in one table unit (1 where the table gives no serving)."""
+    srv = foods["serving_units"].to_numpy(float)
+    return 1.0 / np.where(np.isnan(srv) | (srv <= 0), 1.0, srv)
+
+
+def week_shape(profile: Profile, opts: WeekOptions, realistic: bool) -> MealShape:
+    """The meals of each day of the week."""
+    base = shape_for(profile.realism) if realistic else MealShape(one_meal_a_day=False)
+    return replace(
+        base,
+        slots=opts.slots,
+        slot_shares=tuple((s, dict(opts.slot_shares)[s]) for s in opts.slots),
+        slot_tolerance=opts.slot_tolerance,
+        items_per_meal=tuple((s, k) for s, k in base.items_per_meal if s in opts.slots),
+        max_per_category_per_day=opts.max_per_category_per_day,
+        variants_per_day=min(
+            opts.max_per_category_per_day,
+            profile.realism.variants_per_day if realistic else opts.max_per_category_per_day,
+        ),
+    )
+
+
+def solve_week(
+    table: FoodTable,
+    supplements: FoodTable,
+    profile: Profile,
+    opts: WeekOptions | None = None,
+    price_year: str | None = None,
+    previous: dict | None = None,
+    where: str = "profile",
+) -> WeekPlan:
+    """The least-cost week found that keeps every daily limit, meal and variety rule."""
+    start = time.perf_counter()
+    wi = prepare_week(table, supplements, profile, opts, price_year, previous, where)
+    opts, full, bmodel, bout = wi.opts, wi.context, wi.bound_model, wi.bound_outcome
+    foods, rules, group, protein, shape = (
+        full.foods,
+        full.rules,
+        full.group,
+        full.protein,
+        full.shape,
+    )
+    own, keep_items, inp, prices = wi.own, wi.kept, wi.inputs, wi.inputs.prices
+    all_foods, supps, targets, realistic = inp.foods, inp.supps, inp.targets, wi.realistic
+    lower = bout.objective * opts.days
+    tighter, day_prices = averaged_day_bound(full, replace(shape, days=1))
+    if tighter is not None:
+        lower = max(lower, tighter)
+    full = replace(full, day_prices=day_prices)
+    log.info("lower bound $%.2f (%.1f s)", lower, time.perf_counter() - start)
+    from optimizer.explain import model_bindings
+
+    b_amount = np.array([v.varValue or 0.0 for v in bmodel.amount])
+    b_units = np.array([v.varValue or 0.0 for v in bmodel.units])
+    drivers = model_bindings(bmodel, b_amount, b_units, bout.objective)
+    pos = {fid: i for i, fid in enumerate(foods.index)}
+    must = {pos[f] for f in own if f in pos} | {
+        pos[lim.food] for lim in profile.food_limits if lim.food in pos
+    }
+    typical = np.maximum(rules.lo, full.step)
+    deadline = start + opts.time_limit_s
+    per_slot, per_target = opts.candidates_per_slot, opts.sources_per_target
+    cand = np.zeros(0, dtype=int)
+    found: SearchResult | None = None
+    partial: Assignment | None = None
+    for attempt in (1, 2):
+        more = pick_candidates(
+            bmodel, foods, rules.allowed, typical, group,
+            per_slot=per_slot, per_target=per_target, must=must,
+        )  # fmt: skip
+        if attempt == 2:
+            more = np.union1d(more, _repair_candidates(full, bmodel, partial, per_slot, typical))
+        old, cand = cand, np.union1d(cand, more)
+        ctx = replace(
+            full,
+            foods=foods.iloc[cand],
+            rules=rules.subset(cand),
+            step=full.step[cand],
+            protein=protein[cand],
+            group=group[cand],
+            deadline=deadline,
+            nodes=opts.sub_nodes,
+        )
+        keep = _kept_assignment(keep_items, ctx, opts)
+        if partial is not None:
+            partial = partial.remapped(np.searchsorted(cand, old))
+        log.info("search on %d candidate foods (attempt %d)", len(cand), attempt)
+        found = search_week(ctx, keep, partial, back_off=2 * attempt - 2)
+        if found.week is not None:
+            break
+        partial = found.made.without(opts.keep_days)
+        per_slot, per_target = 2 * per_slot, 2 * per_target
+    assert found is not None
+    if found.week is None:
+        day = found.failed_day
+        where_failed = f": day {day + 1} could not be made" if day is not None else ""
+        clock = " (the time limit cut the search short)" if found.stopped_early else ""
+        raise InfeasibleError(
+            "The search found no week that keeps every daily limit, meal and variety rule "
+            f"on the {len(cand)} candidate foods{where_failed}{clock}. Each day alone is "
+            "possible, so a week may still exist, but none was proven. Loosen "
+            "max_days_per_food (or --variety-by code), max_per_category_per_day, the "
+            "realism rules (--realism ...), or remove pins."
+        )
+    items, sups, days = read_week(ctx, found.week)
+    cost = float(items["cost_usd"].sum() + sups["cost_usd"].sum())
+    gap = (cost - lower) / cost if cost > 0 else 0.0
+    kidney = [kidney_note(targets, profile.dialysis, profile.stage.body_weight_kg)]
+    notes = [DISCLAIMER] + (kidney if profile.kidney_disease else []) + inp.notes
+    if found.stopped_early:
+        notes.append(
+            f"The time limit ({opts.time_limit_s:g} s) stopped part of the search early: "
+            "this week is not the one the same inputs give on an unhurried run."
+        )
+    report = None
+    if realistic:
+        free = _free_cost(all_foods, supps, targets, inp, where)
+        report = RealismReport(
+            rule_texts(profile.realism), free * opts.days, lower, int(wi.usable.sum()),
+            len(cand), "heuristic", None,
+        )  # fmt: skip
+    elif profile.realism.enabled:
+        notes.append("Realism rules off: this food table has no intake figures (data/intake.csv).")
+    log.info("week $%.2f, bound $%.2f, %d sub-problems", cost, lower, found.subproblems)
+    return WeekPlan(
+        profile, opts, targets, items, sups, days, cost, lower, gap, None,
+        "stopped_early" if found.stopped_early else "heuristic",
+        time.perf_counter() - start, len(cand), prices, table.source, table.version,
+        notes, drivers, report, wi.staples,
+    )  # fmt: skip
+
+
+@dataclass
+class WeekInputs:
+    """A week's inputs once the profile is applied: every usable food as a search
+    context, the bound LP over them, kept days and the foods a dietitian named."""
+
+    opts: WeekOptions
+    inputs: object  # optimizer.plan.PlanInputs
+    context: SearchContext  # every usable food
+    bound_model: object  # optimizer.model.Model
+    bound_outcome: object  # optimizer.solve.SolveOutcome
+    kept: dict
+    own: set[str]
+    usable: np.ndarray
+    realistic: bool
+    staples: tuple[str, ...] = ()
+
+
+def prepare_week(
+    table: FoodTable,
+    supplements: FoodTable,
+    profile: Profile,
+    opts: WeekOptions | None = None,
+    price_year: str | None = None,
+    previous: dict | None = None,
+    where: str = "profile",
+) -> WeekInputs:
+    """Validate everything (pins, kept days) and solve the bound LP, before any search."""
+    opts = (opts or WeekOptions()).validate()
+    inp = prepare_inputs(table, supplements, profile, price_year, where)
+    targets, prices, all_foods, supps = inp.targets, inp.prices, inp.foods, inp.supps
+    if not np.isfinite(inp.food_ub).all():  # the meal binaries need a finite cap (big-M)
+        raise ProfileError(
+            f"{where}: a week needs a cap on every food; without the defaults set one "
+            "(max_servings_per_food in the profile, or --max-servings)"
+        )
+    check_pins(opts, all_foods, table.frame)
+    keep_items = kept_items(
+        previous, opts, all_foods, table.version, prices.year, staple_names(table.frame, opts)
+    )
+    own = {p.food for p in opts.pins} | {it["id"] for it in keep_items.get("items", [])}
+    realistic = profile.realism.enabled and has_intake(all_foods)
+    usable, rules_all = week_rules(all_foods, profile, opts, inp.food_lb, inp.food_ub, own)
+    idx = np.flatnonzero(usable)
+    foods, rules = all_foods.iloc[idx], rules_all.subset(idx)
+    quantities = resolve_quantities(targets, list(all_foods.columns), where)
+    staples = staple_names(table.frame, opts) if realistic else set()
+    is_staple = foods["name"].astype(str).map(variety_key).isin(staples).to_numpy()
+    bmodel, bout = bound_lp(
+        foods, supps, targets, rules, inp.supp_ub, opts, inp.objective, where, is_staple
+    )
+    if bout.status != "optimal":
+        from optimizer.explain import diagnose_infeasible
+
+        diagnosis = diagnose_infeasible(bmodel, targets)
+        raise InfeasibleError(
+            "No week can meet the daily targets with the variety rules: "
+            + diagnosis.message().removeprefix("No plan meets the targets: "),
+            diagnosis,
+        )
+    shape = week_shape(profile, opts, realistic)
+    group = variety_groups(foods["name"].astype(str).tolist(), opts.variety_by)
+    # a protein food: at least half an ounce-equivalent in half a serving
+    half = 0.5 / servings_per_unit(foods)
+    protein = column(foods, "protein_foods_oz_eq") * half >= 0.5
+    full = SearchContext(
+        foods, supps, tuple(targets), quantities, opts, rules, shape, inp.supp_ub,
+        inp.objective, where, units_per_x(foods, opts), protein, group, _floor(opts),
+        frozenset(int(g) for g in group[is_staple]),
+    )  # fmt: skip
+    return WeekInputs(
+        opts, inp, full, bmodel, bout, keep_items, own, usable, realistic, tuple(sorted(staples))
+    )
+
+
+def _floor(opts: WeekOptions):
+    """Weekly averages keep a daily floor on the usual-intake minimums."""
+
+    def floor(t: Target, bound: str, value: float) -> float:
+        if bound == "min" and opts.weekly_average and t.name in USUAL_INTAKE:
+            return value * opts.daily_floor
+        return value
+
+    return floor
+
+
+def _free_cost(foods, supps, targets, inp, where: str) -> float:
+    """What the same day's targets cost without the realism rules (the plain LP)."""
+    from optimizer.model import build_model
+
+    m = build_model(
+        foods, supps, targets, inp.food_lb, inp.food_ub, inp.supp_ub, inp.objective, where=where
+    )
+    out = solve_few_integers(m.prob, [])
+    return float(out.objective) if out.has_solution else float("nan")
+
+
+def _repair_candidates(
+    ctx: SearchContext, bmodel, partial: Assignment | None, per_slot: int, typical: np.ndarray
+) -> np.ndarray:
+    """More candidates for the days still to make: the daily LP's picks among the foods
+    whose variety group the days made have not used up."""
+    from optimizer.model import build_model
+
+    if partial is None:
+        return np.zeros(0, dtype=int)
+    opts = ctx.opts
+    days: dict[int, set[int]] = {}
+    for i, d, _s in partial.steps:
+        days.setdefault(int(ctx.group[i]), set()).add(d)
+    spent = [
+        g for g, ds in days.items() if len(ds) >= opts.max_days_per_food and g not in ctx.free_days
+    ]
+    left = np.flatnonzero(~np.isin(ctx.group, spent))
+    hi = ctx.rules.day_hi if ctx.rules.day_hi is not None else ctx.rules.hi
+    model = build_model(
+        ctx.foods.iloc[left], ctx.supps, list(ctx.targets), np.zeros(len(left)), hi[left],
+        ctx.supp_ub, objective=ctx.objective, name="week_repair", where=ctx.where,
+    )  # fmt: skip
+    if solve_few_integers(model.prob, []).status != "optimal":
+        return np.zeros(0, dtype=int)
+    local = pick_candidates(
+        model, ctx.foods.iloc[left], ctx.rules.allowed[left], typical[left], ctx.group[left],
+        per_slot=per_slot, per_target=opts.sources_per_target,
+    )  # fmt: skip
+    return left[local]
+
+
+def _x(v: float) -> float:
+    """A kept amount as the model holds it (whole steps stay whole)."""
+    r = round(v)
+    return float(r) if abs(v - r) < 1e-6 else float(v)
+
+
+def _kept_assignment(kept: dict, ctx: SearchContext, opts: WeekOptions) -> Assignment:
+    """The kept days of a saved week, in the search's food positions and steps."""
+    pos = {fid: i for i, fid in enumerate(ctx.foods.index)}
+    spos = {sid: j for j, sid in enumerate(ctx.supps.index)}
+    # the saved amount in table units, exactly as the week held it
+    steps = {
+        (pos[it["id"]], it["day"] - 1, it["slot"]): _x(it["amount_units"] / ctx.step[pos[it["id"]]])
+        for it in kept.get("items", [])
+    }
+    units = {
+        (spos[it["id"]], it["day"] - 1): int(it["units"])
+        for it in kept.get("supplements", [])
+        if it["id"] in spos
+    }
+    return Assignment(steps, units)
+
+
+ITEM_COLUMNS = [
+    "day",
+    "slot",
+    "id",
+    "name",
+    "category",
+    "section",
+    "servings",
+    "serving_desc",
+    "amount_units",
+    "grams",
+    "cost_usd",
+]
+
+
+def read_week(
+    ctx: SearchContext, week: Assignment
+) -> tuple[pd.DataFrame, pd.DataFrame, list[pd.DataFrame]]:
+    """Items, supplements and each day's nutrient rows, re-checked from the table."""
+    opts, foods, supps = ctx.opts, ctx.foods, ctx.supps
+    rows = []
+    for (i, d, s), k in week.steps.items():
+        if k <= 0:
+            continue
+        f = foods.iloc[i]
+        units = k * ctx.step[i]
+        rows.append(
+            {
+                "day": d + 1,
+                "slot": s,
+                "id": str(foods.index[i]),
+                "name": f["name"],
+                "category": f["category"],
+                "section": section_for(str(f["category"])),
+                "servings": units * servings_per_unit(foods)[i],
+                "serving_desc": f["serving_desc"],
+                "amount_units": units,
+                "grams": units * f["unit_g"],
+                "cost_usd": units * f["cost_usd"],
+            }
+        )
+    order = {s: k for k, s in enumerate(opts.slots)}
+    items = pd.DataFrame(rows, columns=ITEM_COLUMNS).sort_values(
+        ["day", "slot", "cost_usd", "id"],
+        key=lambda c: c.map(order) if c.name == "slot" else c,
+        ascending=[True, True, False, True],
+        ignore_index=True,
+    )
+    srows = [
+        {
+            "day": d + 1,
+            "id": str(supps.index[j]),
+            "name": supps.iloc[j]["name"],
+            "units": float(k),
+            "unit_label": supps.iloc[j]["unit_label"],
+            "cost_usd": k * supps.iloc[j]["cost_usd"],
+        }
+        for (j, d), k in sorted(week.units.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+        if k > 0
+    ]
+    sups = pd.DataFrame(srows, columns=["day", "id", "name", "units", "unit_label", "cost_usd"])
+    _check_portions(ctx, week)
+    days = [_check_day(ctx, week, d) for d in range(opts.days)]
+    _check_weekly(ctx, week)
+    return items, sups, days
+
+
+def _check_day(ctx: SearchContext, week: Assignment, d: int) -> pd.DataFrame:
+    """One day's nutrient rows from the table; a broken limit is an error."""
+    amount = np.zeros(len(ctx.foods))
+    for (i, day, _s), k in week.steps.items():
+        if day == d:
+            amount[i] += k * ctx.step[i]
+    units = np.zeros(len(ctx.supps))
+    for (j, day), k in week.units.items():
+        if day == d:
+            units[j] += k
+    cols = sorted({c for q in ctx.quantities.values() for c in q.columns()})
+    totals = totals_of(ctx.foods, amount, ctx.supps, units, cols)
+    rows = nutrient_rows(
+        list(ctx.targets),
+        ctx.quantities,
+        totals,
+        floor=ctx.floor,
+        reach_rel=STEP_REACH_REL,
+        where=f"day {d + 1} of the week",
+    )
+    for r in rows:
+        r.pop("pct_of_target")
+    return pd.DataFrame(rows)
+
+
+def _check_portions(ctx: SearchContext, week: Assignment) -> None:
+    """Each food's amount at a meal and in a day within its rules; meals it may go in."""
+    r = ctx.rules
+    per_day: dict[tuple[int, int], float] = {}
+    meals: dict[tuple[int, int], int] = {}
+    for (i, d, s), k in week.steps.items():
+        if k <= 0:
+            continue
+        units = k * ctx.step[i]
+        if not r.allowed[i, ctx.opts.slots.index(s)]:
+            raise SolverError(f"day {d + 1}: {ctx.foods.index[i]} is at {s}, not its meal")
+        if violates(units, r.lo[i], "min") or violates(units, r.hi[i], "max"):
+            raise SolverError(f"day {d + 1}: {ctx.foods.index[i]} at {s} is outside its portion")
+        per_day[(i, d)] = per_day.get((i, d), 0.0) + units
+        meals[(i, d)] = meals.get((i, d), 0) + 1
+    for (i, d), units in per_day.items():
+        if meals[(i, d)] > r.meals_of(i) and ctx.shape.one_meal_a_day:
+            raise SolverError(f"day {d + 1}: {ctx.foods.index[i]} is at too many meals")
+        if r.day_hi is not None and violates(units, r.day_hi[i], "max"):
+            raise SolverError(f"day {d + 1}: {ctx.foods.index[i]} is above its daily most")
+
+
+def _check_weekly(ctx: SearchContext, week: Assignment) -> None:
+    """The weekly-average minimums, re-checked over the week's days."""
+    opts = ctx.opts
+    if not opts.weekly_average:
+        return
+    for t in ctx.targets:
+        if t.name not in USUAL_INTAKE or t.min is None:
+            continue
+        total = sum(
+            k * ctx.step[i] * column(ctx.foods, t.name)[i] for (i, _d, _s), k in week.steps.items()
+        )
+        total += sum(k * column(ctx.supps, t.name)[j] for (j, _d), k in week.units.items())
+        if violates(total, t.min * opts.days, "min"):
+            raise SolverError(f"the week breaks the weekly average of {t.name}")
+
+
+def check_variety(week: WeekPlan) -> list[str]:
+    """Every variety rule, checked from the returned items; returns the violations."""
+    o, items, bad = week.options, week.items, []
+    key = items["name"].astype(str).map(lambda n: variety_key(n, o.variety_by))
+    daily = set(key[items["id"].isin(list(o.daily_pins()))])  # pinned for every day
+    daily |= {variety_key(n) for n in week.staples}  # staples: no days limit
+    for food, n in items.groupby(key)["day"].nunique().items():
+        if n > o.max_days_per_food and food not in daily:
+            bad.append(f"{food} on {n} days")
+    for (d, food), n in items.groupby(["day", key])["id"].nunique().items():
+        if n > o.max_per_category_per_day:
+            bad.append(f"day {d}: {n} kinds of {food}")
+    per_cat = items.groupby(["day", "category"])["id"].nunique()
+    for (d, c), n in per_cat.items():
+        if n > o.max_per_category_per_day:
+            bad.append(f"day {d}: {n} foods of {c}")
+    menus = {d: frozenset(g) for d, g in items.groupby("day")["id"]}
+    seen: dict[frozenset, int] = {}
+    for d, menu in sorted(menus.items()):
+        if menu in seen:
+            bad.append(f"day {d} eats the same foods as day {seen[menu]}")
+        seen.setdefault(menu, d)
+    return bad
