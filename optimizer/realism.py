@@ -178,34 +178,49 @@ def is_addition(frame: pd.DataFrame) -> np.ndarray:
     return (frame["role"].astype(str) == "addition").to_numpy()
 
 
-def portion_grams(frame: pd.DataFrame, opts: RealismOptions) -> tuple[np.ndarray, np.ndarray]:
-    """Least and most grams of a food at its one meal of the day (NaN: no data).
+def grams_range(
+    frame: pd.DataFrame, kind: str, opts: RealismOptions, age: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Least and most grams eaters eat of each food, per `kind` ("daily" or "occasion").
 
-    A dish: within the daily range of its eaters and within what they eat at one
-    occasion (the two nearly coincide: a food is reported 1.06 times per eater-day on
-    average); when the two ranges do not overlap, the daily range. An addition: what
-    people add at one occasion.
+    The all-age range, narrowed to what the client's age group eats where the survey has
+    that group (at least 5 eaters) and the two overlap: a 6-year-old's most milk is
+    what 4-8 year olds drink, not what adults do. NaN where the food has no figures.
     """
-    d_lo = _num(frame, f"daily_{opts.amount_low}_g")
-    d_hi = _num(frame, f"daily_{opts.amount_high}_g")
-    o_lo = _num(frame, f"occasion_{opts.amount_low}_g")
-    o_hi = _num(frame, f"occasion_{opts.amount_high}_g")
-    lo = np.fmax(d_lo, o_lo)
-    hi = np.fmin(d_hi, o_hi)
-    apart = lo > hi
-    lo = np.where(apart, d_lo, lo)
-    hi = np.where(apart, d_hi, hi)
-    add = is_addition(frame)
-    lo = np.where(add & ~np.isnan(o_lo), o_lo, lo)
-    hi = np.where(add & ~np.isnan(o_hi), o_hi, hi)
+    lo = _num(frame, f"{kind}_{opts.amount_low}_g")
+    hi = _num(frame, f"{kind}_{opts.amount_high}_g")
+    if age is not None:
+        g = age_group(age)
+        a_lo = _num(frame, f"{kind}_{opts.amount_low}_g_age_{g}")
+        a_hi = _num(frame, f"{kind}_{opts.amount_high}_g_age_{g}")
+        n_lo, n_hi = np.fmax(lo, a_lo), np.fmin(hi, a_hi)
+        narrow = ~np.isnan(a_lo) & ~np.isnan(a_hi) & (n_lo <= n_hi)
+        lo, hi = np.where(narrow, n_lo, lo), np.where(narrow, n_hi, hi)
     return lo, hi
 
 
-def occasion_grams(frame: pd.DataFrame, opts: RealismOptions) -> tuple[np.ndarray, np.ndarray]:
+def portion_grams(
+    frame: pd.DataFrame, opts: RealismOptions, age: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Least and most grams of a food at its one meal of the day (NaN: no data).
+
+    Within the daily range of its eaters and within what they eat at one occasion (the
+    two nearly coincide: a food is reported 1.06 times per eater-day on average); when
+    the two do not overlap, the daily range. Additions (a spoon of sugar) included.
+    """
+    d_lo, d_hi = grams_range(frame, "daily", opts, age)
+    o_lo, o_hi = grams_range(frame, "occasion", opts, age)
+    lo = np.fmax(d_lo, o_lo)
+    hi = np.fmin(d_hi, o_hi)
+    apart = lo > hi
+    return np.where(apart, d_lo, lo), np.where(apart, d_hi, hi)
+
+
+def occasion_grams(
+    frame: pd.DataFrame, opts: RealismOptions, age: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Least and most grams people eat of a food at one eating occasion."""
-    return _num(frame, f"occasion_{opts.amount_low}_g"), _num(
-        frame, f"occasion_{opts.amount_high}_g"
-    )
+    return grams_range(frame, "occasion", opts, age)
 
 
 def meal_mask(frame: pd.DataFrame, slots: tuple[str, ...], opts: RealismOptions) -> np.ndarray:
@@ -245,6 +260,7 @@ def food_rules(
     step: np.ndarray | None = None,
     limit_lo: np.ndarray | None = None,
     limit_hi: np.ndarray | None = None,
+    age: float | None = None,
 ) -> FoodRules:
     """The realism rules of each food, in table units, for the meal model.
 
@@ -253,7 +269,7 @@ def food_rules(
     A food without survey figures but with a dietitian's limit may go in any meal.
     """
     unit_g = foods["unit_g"].to_numpy(float)
-    lo_g, hi_g = portion_grams(foods, opts)
+    lo_g, hi_g = portion_grams(foods, opts, age)
     per = np.where(np.isnan(unit_g) | (unit_g <= 0), np.nan, unit_g)
     lo = np.nan_to_num(lo_g / per, nan=0.0)
     hi_data = hi_g / per
@@ -292,9 +308,10 @@ def food_rules(
     eaters = _num(foods, "respondents")
     per_eater = _num(foods, "reports") / np.where(eaters > 0, eaters, np.nan)
     two = (np.nan_to_num(per_eater) >= opts.two_meals_min_reports) & ~own
-    o_lo, o_hi = occasion_grams(foods, opts)
-    d_lo = _num(foods, f"daily_{opts.amount_low}_g") / per
-    d_hi = np.fmin(_num(foods, f"daily_{opts.amount_high}_g") / per, cap_units)
+    o_lo, o_hi = occasion_grams(foods, opts, age)
+    d_lo_g, d_hi_g = grams_range(foods, "daily", opts, age)
+    d_lo = d_lo_g / per
+    d_hi = np.fmin(d_hi_g / per, cap_units)
     two &= ~np.isnan(o_lo) & ~np.isnan(o_hi) & ~np.isnan(d_lo) & ~np.isnan(d_hi)
     lo = np.where(two, o_lo / per, lo)
     hi = np.where(two, np.fmin(o_hi / per, cap_units), hi)

@@ -27,12 +27,14 @@ from optimizer.profile import Profile
 from optimizer.quantities import resolve_quantities, totals_of
 from optimizer.realism import INTAKE_SOURCE, MEALS, RealismOptions, eaten_mask, food_rules
 from optimizer.rows import nutrient_rows
-from optimizer.solve import SolveOutcome, run_highs, solve_few_integers
+from optimizer.solve import SolveOutcome, dive, run_highs, solve_few_integers
 from optimizer.tolerances import AMOUNT_EPS, violates
 from optimizer.variety import variety_groups
 
 PER_SLOT = 12  # candidates per meal from the LP's reduced costs
 PER_TARGET = 4  # cheapest sources of each nutrient or food group with a minimum
+DIVE_ORDERS = ("max", "half", "min")  # which fractional meal binary a dive fixes first
+DIVE_GAP = 0.05  # a dive this close to its LP relaxation is taken without the MIP
 GAP_REL = 0.01  # of the meal MILP on its candidates; the plan reports its gap to the bound
 MILP_OPTIONS = {"mip_max_nodes": 500, "mip_pool_soft_limit": 50}  # fixed work, not the clock
 SAFETY_SECONDS = 60.0  # only if the node limit somehow takes this long; reported
@@ -111,7 +113,16 @@ def realism_rules(
     limited = foods.index.isin([lim.food for lim in profile.food_limits] + sorted(own))
     limit_lo = np.where(limited, food_lb, np.nan)
     limit_hi = np.where(limited, food_ub, np.nan)
-    rules = food_rules(foods, slots, opts, food_ub, step=step, limit_lo=limit_lo, limit_hi=limit_hi)
+    rules = food_rules(
+        foods,
+        slots,
+        opts,
+        food_ub,
+        step=step,
+        limit_lo=limit_lo,
+        limit_hi=limit_hi,
+        age=profile.stage.age,
+    )
     keep = eaten_mask(foods, profile.stage.age, opts) | limited
     keep &= (rules.hi > AMOUNT_EPS) & (rules.lo <= rules.hi + 1e-9) & rules.allowed.any(axis=1)
     return keep, rules
@@ -160,7 +171,9 @@ def solve_realistic(
     must = np.flatnonzero(sub.index.isin([lim.food for lim in profile.food_limits]))
     shape = shape_for(profile.realism)
 
-    def meal_milp(per_slot: int, per_target: int, start: dict | None = None):
+    per_slot, per_target = PER_SLOT, PER_TARGET
+    cand, model, outcome, chosen = np.zeros(0, int), None, None, None
+    for _attempt in range(2):
         cand = pick_candidates(
             bound,
             sub,
@@ -184,39 +197,12 @@ def solve_realistic(
                 name="day",
             )
         )
-        warm = None
-        if start is not None:
-            pos = {int(c): k for k, c in enumerate(cand)}
-            warm = model.start_values(
-                {(pos[i], d, s): v for (i, d, s), v in start["x"].items() if i in pos},
-                start["u"],
-            )
-        outcome = run_highs(
-            model.prob,
-            time_limit=SAFETY_SECONDS,
-            gap_rel=GAP_REL,
-            presolve=True,
-            random_seed=1,
-            start=warm,
-            options=MILP_OPTIONS,
-        )
-        return cand, model, outcome
-
-    # A small MILP first (the LP's foods and a few more): its plan starts the full one,
-    # so HiGHS can stop at the root once within GAP_REL instead of searching for a plan.
-    start = None
-    cand, model, outcome = meal_milp(PER_SLOT // 3, PER_TARGET // 2)
-    if outcome.has_solution:
-        xs0, us0 = model.solution()
-        start = {"x": {(int(cand[i]), d, s): v for (i, d, s), v in xs0.items()}, "u": us0}
-    per_slot, per_target = PER_SLOT, PER_TARGET
-    for _attempt in range(2):
-        cand, model, outcome = meal_milp(per_slot, per_target, start)
-        if outcome.has_solution:
+        chosen, outcome = _solve_meals(model)
+        if chosen is not None:
             break
         per_slot, per_target = 3 * per_slot, 3 * per_target
     assert model is not None and outcome is not None
-    if not outcome.has_solution:
+    if chosen is None:
         raise InfeasibleError(
             "No plan of foods people eat, in amounts and at meals they eat them, was found "
             f"on the {len(cand)} candidate foods (the realism rules relaxed allow one from "
@@ -224,8 +210,8 @@ def solve_realistic(
             "(--realism items_per_meal.lunch=6, --realism min_respondents=5) or plan "
             f"without them (--no-realism: ${free_out.objective:.2f}/day)."
         )
-    xs, us = model.solution()
-    model.fix(xs, us, amounts=False)
+    for v, val in chosen.items():  # the meals (and supplement units) found are held
+        v.lowBound = v.upBound = val
     final = run_highs(model.prob, mip=False, presolve=False)
     if final.status != "optimal":
         raise SolverError(f"the plan's meals could not be re-solved ('{final.status}')")
@@ -239,7 +225,7 @@ def solve_realistic(
         float(bound_out.objective),
         int(keep.sum()),
         len(cand),
-        "optimal" if outcome.status == "optimal" else outcome.status,
+        outcome.status,
         outcome.mip_gap,
     )
     return RealisticSolution(
@@ -251,6 +237,39 @@ def solve_realistic(
         replace(outcome, objective=final.objective),
         report,
     )
+
+
+def _solve_meals(model: MealModel) -> tuple[dict | None, SolveOutcome]:
+    """The meals of a day: dives on LPs first (fixed work, ~15 ms each); HiGHS's MIP,
+    started from the best dive, only when that is more than DIVE_GAP above the LP
+    relaxation or none finds a plan. Returns the value of every binary and integer.
+
+    Measured on five life stages: the MIP (gap 1 %) improves on the best dive by 0-4 %
+    and takes 0.1-1.4 s of CPU; the three dives take 40-60 ms together.
+    """
+    binaries = list(model.on.values()) + list(model.y.values())
+    integers = list(model.u.values())
+    found = None
+    for order in DIVE_ORDERS:
+        d = dive(model.prob, binaries, integers, order=order)
+        if d is not None and (found is None or d.objective < found.objective - 1e-12):
+            found = d
+    if found is not None and found.objective - found.lp_bound <= DIVE_GAP * abs(found.objective):
+        return found.values, SolveOutcome("dive", True, found.objective, None, found.lp_bound, 0.0)
+    outcome = run_highs(
+        model.prob,
+        time_limit=SAFETY_SECONDS,
+        gap_rel=GAP_REL,
+        presolve=False,
+        random_seed=1,
+        start=None if found is None else found.values,
+        options=MILP_OPTIONS,
+    )
+    if outcome.has_solution:
+        return {v: float(round(v.varValue or 0.0)) for v in binaries + integers}, outcome
+    if found is not None:
+        return found.values, outcome
+    return None, outcome
 
 
 def _groups(foods: pd.DataFrame) -> np.ndarray:

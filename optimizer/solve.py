@@ -409,3 +409,100 @@ def solve_few_integers(
     return SolveOutcome(
         final.status, final.has_solution, final.objective, 0.0, final.objective, final.seconds
     )
+
+
+@dataclass(frozen=True)
+class DiveResult:
+    """A plan found by diving: binaries fixed one by one on warm-started LPs."""
+
+    values: dict  # variable -> value, for the binaries (0/1) and the integers (rounded)
+    objective: float
+    lp_bound: float  # the first LP: a lower bound on every solution of this problem
+    lps: int
+
+
+def dive(
+    prob: pulp.LpProblem, binaries: list, integers: list, max_lps: int = 400, order: str = "max"
+) -> DiveResult | None:
+    """A solution of a MILP with binaries and a few small integers, from LPs alone.
+
+    The LP relaxation is solved once and then re-solved warm after each change of
+    bounds on the same HiGHS instance: binaries at 1 are held there; of the fractional
+    ones, the one nearest to 1 is set to 1 (or to 0 if that leaves no solution); when
+    no binary is fractional the integers are rounded up one by one the same way. The
+    work is fixed by the LP count, so the same problem gives the same answer anywhere.
+    Returns None when it runs into a dead end (the caller then asks HiGHS's MIP).
+    """
+    solver = BulkHiGHS(msg=False, mip=False, presolve="off")
+    include_variables(prob, binaries + integers)
+    solver.createAndConfigureSolver(prob)
+    solver.buildSolverModel(prob)
+    h: highspy.Highs = prob.solverModel
+    h.run()
+    first = _outcome(h, False)
+    if first.status != "optimal":
+        return None
+    lp_bound = float(first.objective)
+    b_cols = np.array(_columns(prob, binaries), dtype=np.int32)
+    i_cols = np.array(_columns(prob, integers), dtype=np.int32)
+    lp = h.getLp()
+    lo = np.array(lp.col_lower_, dtype=float)
+    hi = np.array(lp.col_upper_, dtype=float)
+    lps = 1
+
+    def run() -> bool:
+        nonlocal lps
+        lps += 1
+        h.changeColsBounds(len(lo), np.arange(len(lo), dtype=np.int32), lo, hi)
+        h.run()
+        return _outcome(h, False).status == "optimal"
+
+    def try_fix(col: int, value: float, fallback: float | None) -> bool:
+        old_lo, old_hi = lo[col], hi[col]
+        lo[col] = hi[col] = value
+        if run():
+            return True
+        if fallback is None:
+            lo[col], hi[col] = old_lo, old_hi
+            return False
+        lo[col] = hi[col] = fallback
+        if run():
+            return True
+        lo[col], hi[col] = old_lo, old_hi
+        return False
+
+    while lps < max_lps:
+        x = np.array(h.getSolution().col_value)
+        xb = x[b_cols]
+        up = b_cols[(xb > 1 - 1e-6) & (lo[b_cols] < 0.5)]
+        if len(up):  # hold what the LP already eats whole
+            lo[up] = 1.0
+            if not run():
+                lo[up] = 0.0
+                run()
+                break
+            continue
+        frac = (xb > 1e-6) & (xb < 1 - 1e-6)
+        if frac.any():
+            idx = np.flatnonzero(frac)
+            if order == "max":
+                k = int(idx[np.argmax(xb[frac])])
+            elif order == "min":
+                k = int(idx[np.argmin(xb[frac])])
+            else:  # "half": nearest to 1/2
+                k = int(idx[np.argmin(np.abs(xb[frac] - 0.5))])
+            if not try_fix(int(b_cols[k]), 1.0, 0.0):
+                return None
+            continue
+        xi = x[i_cols] if len(i_cols) else np.zeros(0)
+        ifrac = np.abs(xi - np.round(xi)) > 1e-6
+        if ifrac.any():
+            k = int(np.flatnonzero(ifrac)[0])
+            col, v = int(i_cols[k]), xi[k]
+            if not try_fix(col, float(np.ceil(v)), float(np.floor(v))):
+                return None
+            continue
+        values = {v: float(np.round(x[c])) for v, c in zip(binaries, b_cols, strict=True)}
+        values.update({v: float(np.round(x[c])) for v, c in zip(integers, i_cols, strict=True)})
+        return DiveResult(values, float(h.getObjectiveValue()), lp_bound, lps)
+    return None
