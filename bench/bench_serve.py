@@ -77,12 +77,11 @@ def post(url: str, form: dict[str, str]) -> tuple[float, float, float, str]:
 
 
 def library_times(steps: list[int], realism: bool) -> list[float]:
+    from optimizer.documents import explanation_dict, plan_to_dict
     from optimizer.foods import load_foods, load_supplements
     from optimizer.paths import foods_csv, supplements_csv
     from optimizer.plan import solve_plan
     from optimizer.profile_io import profile_from_dict
-    from optimizer.render import plan_to_dict
-    from optimizer.report import explanation_dict
 
     foods, supps = load_foods(foods_csv()), load_supplements(supplements_csv())
     out = []

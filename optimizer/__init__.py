@@ -24,7 +24,7 @@ _EXPORTS = {
     "load_profile": "optimizer.profile_io",
     "solve_plan": "optimizer.plan",
     "Plan": "optimizer.plan",
-    "explanation_dict": "optimizer.report",
+    "explanation_dict": "optimizer.documents",
     "solve_week": "optimizer.week",
     "WeekOptions": "optimizer.week",
     "WeekPlan": "optimizer.week",

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import click
 
-FORMATS = ("table", "json", "csv", "markdown")
+from optimizer.renderers import REGISTRY, formats
+
 EXIT_INFEASIBLE = 3
 
 
@@ -33,10 +34,12 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except InfeasibleError as err:
-        from optimizer.report import render_diagnosis
-
         if err.diagnosis is not None:
-            click.echo(render_diagnosis(err.diagnosis), err=True, nl=False)
+            from optimizer.documents import diagnosis_to_dict
+            from optimizer.renderers import render
+
+            text = render("diagnosis", "table", diagnosis_to_dict(err.diagnosis))
+            click.echo(text, err=True, nl=False)
         raise InfeasibleExit(str(err)) from None
     except OptimizerError as err:
         raise click.ClickException(str(err)) from None
@@ -257,14 +260,25 @@ def emit(text: str, output: Path | None) -> None:
     click.echo(f"Wrote {output}", err=True)
 
 
-def formats(choices: tuple[str, ...], help_text: str = "Output format."):
-    """The --format option with these choices."""
+def format_option(*kinds: str, help_text: str = "Output format."):
+    """--format with the registry's formats of these kinds; with one kind, a format whose
+    library is missing (html without Jinja2 or matplotlib) is refused before any work."""
+
+    def check(_ctx: click.Context, _param: click.Parameter, fmt: str) -> str:
+        if len(kinds) == 1:
+            from optimizer.renderers import check_format
+
+            with user_errors():
+                check_format(kinds[0], fmt)
+        return fmt
+
     return click.option(
         "--format",
         "fmt",
-        type=click.Choice(choices),
-        default="table",
+        type=click.Choice(formats(*kinds)),
+        default=next(iter(REGISTRY[kinds[0]])),
         show_default=True,
+        callback=check,
         help=help_text,
     )
 
@@ -279,7 +293,6 @@ def _writable(_ctx: click.Context, _param: click.Parameter, value: Path | None) 
     return value
 
 
-format_option = formats(FORMATS)
 output_option = click.option(
     "--output",
     type=click.Path(path_type=Path),
@@ -299,7 +312,7 @@ def cli() -> None:
 
 @cli.command()
 @profile_options
-@format_option
+@format_option("plan", help_text="Output format (html: one printable page with a chart).")
 @output_option
 @click.option("--explain", "with_explain", is_flag=True, help="Add the explanation.")
 def plan(fmt: str, output: Path | None, with_explain: bool, **kw) -> None:
@@ -308,40 +321,29 @@ def plan(fmt: str, output: Path | None, with_explain: bool, **kw) -> None:
         raise click.UsageError("--explain has no CSV form; use --format table, markdown or json")
     with user_errors():
         prof = build_profile(kw)  # before the heavy imports: a bad setting fails fast
-        from optimizer.plan import solve_plan
-        from optimizer.render import RENDERERS, plan_to_dict
+        from optimizer.documents import plan_document
+        from optimizer.renderers import render
 
         foods, supps = _tables(kw, prof)
-        result = solve_plan(foods, supps, prof, kw.get("price_year"), where(kw, prof))
-        d = plan_to_dict(result)
-        if with_explain:
-            from optimizer.report import explanation_dict
-
-            d["explanation"] = explanation_dict(result)
-        text = RENDERERS[fmt](d)
-        if with_explain and fmt in ("table", "markdown"):
-            from optimizer.report import render_explanation
-
-            text += "\n" + render_explanation(d["explanation"])
-        emit(text, output)
+        year, at = kw.get("price_year"), where(kw, prof)
+        d = plan_document(foods, supps, prof, year, at, explain=with_explain)
+        emit(render("plan", fmt, d), output)
 
 
 @cli.command()
 @profile_options
-@formats(("table", "json"))
+@format_option("explain")
 @output_option
 def explain(fmt: str, output: Path | None, **kw) -> None:
     """Explain the plan: binding limits, shadow prices, sources, near misses."""
     with user_errors():
         prof = build_profile(kw)
-        from optimizer.plan import solve_plan
-        from optimizer.render import render_json
-        from optimizer.report import explanation_dict, render_explanation
+        from optimizer.documents import explanation_document
+        from optimizer.renderers import render
 
         foods, supps = _tables(kw, prof)
-        result = solve_plan(foods, supps, prof, kw.get("price_year"), where(kw, prof))
-        d = explanation_dict(result)
-        emit(render_json(d) if fmt == "json" else render_explanation(d), output)
+        d = explanation_document(foods, supps, prof, kw.get("price_year"), where(kw, prof))
+        emit(render("explain", fmt, d), output)
 
 
 @cli.command("why-not")
@@ -354,81 +356,62 @@ def explain(fmt: str, output: Path | None, **kw) -> None:
     help="Household servings of the food a day.",
 )
 @profile_options
-@format_option
+@format_option("why-not")
 @output_option
 def why_not_cmd(food_id: str, servings: float, fmt: str, output: Path | None, **kw) -> None:
     """What a serving of a food would cost a day and which limits it pushes."""
     with user_errors():
         prof = build_profile(kw)
+        from optimizer.renderers import render
         from optimizer.whynot import why_not, why_not_to_dict
-        from optimizer.whynot_render import WHY_NOT_RENDERERS
 
         foods, supps = _tables(kw, prof)
         answer = why_not(
             foods, supps, prof, food_id, servings, kw.get("price_year"), where=where(kw, prof)
         )
-        emit(WHY_NOT_RENDERERS[fmt](why_not_to_dict(answer)), output)
+        emit(render("why-not", fmt, why_not_to_dict(answer)), output)
 
 
 @cli.command()
 @stage_options
-@format_option
+@format_option("targets")
 def targets(fmt: str, **kw) -> None:
     """Print the daily targets for a life stage and where each comes from."""
     with user_errors():
-        from optimizer.profile import compile_targets
-        from optimizer.report import render_targets
+        from optimizer.documents import targets_document
+        from optimizer.renderers import render
 
         prof = build_profile(kw)
-        click.echo(render_targets(prof, compile_targets(prof, where(kw, prof)), fmt), nl=False)
+        click.echo(render("targets", fmt, targets_document(prof, where(kw, prof))), nl=False)
 
 
-WEEK_FORMATS = ("table", "markdown", "html", "json", "csv")
-
-
-def need_charts(fmt: str) -> None:
-    """The html format draws charts with matplotlib: say so before any work is done."""
-    if fmt != "html":
-        return
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        from optimizer.errors import OptimizerError
-
-        raise OptimizerError(
-            "--format html draws its charts with matplotlib, which is not installed: "
-            "pip install 'mealplan[report]' (or choose another --format)"
-        ) from None
-
-
-def parse_slots(text: str | None) -> tuple[str, ...] | None:
-    """'breakfast, lunch' -> ('breakfast', 'lunch'); None when not given."""
+def parse_slots(_ctx: click.Context, _param: click.Parameter, text: str | None):
+    """--slots 'breakfast, lunch' -> ('breakfast', 'lunch'); None when not given."""
     if text is None:
         return None
     slots = tuple(x.strip() for x in text.split(","))
     if not any(slots) or "" in slots:
         raise click.BadParameter(
-            f"'{text}' has an empty slot name; give slots like breakfast,lunch,dinner",
-            param_hint="--slots",
+            f"'{text}' has an empty slot name; give slots like breakfast,lunch,dinner"
         )
     return slots
 
 
-week_format_option = formats(
-    WEEK_FORMATS, "Output format (html, for weeks: one printable file with charts)."
-)
-
-
 @cli.command()
 @profile_options
-@week_format_option
+@format_option("week", help_text="Output format (html: one printable file with charts).")
 @output_option
 @click.option("--days", type=click.IntRange(1, 14), help="Number of days (default 7).")
-@click.option("--slots", help="Meal slots, comma-separated (default breakfast,lunch,dinner,snack).")
+@click.option(
+    "--slots",
+    callback=parse_slots,
+    help="Meal slots, comma-separated (default breakfast,lunch,dinner,snack).",
+)
 @click.option(
     "--step",
     "step_servings",
     type=click.Choice(["0", "0.25", "0.5", "1"]),
+    callback=lambda _c, _p, v: None if v is None else float(v),
     help="Amounts in steps of this many servings; 0 (the default): any amount within "
     "what people eat of the food.",
 )
@@ -447,7 +430,8 @@ week_format_option = formats(
 )
 @click.option(
     "--no-rotate-protein",
-    is_flag=True,
+    "rotate_protein",
+    flag_value=False,
     default=None,
     help="Allow a protein food on two days running.",
 )
@@ -466,7 +450,11 @@ week_format_option = formats(
     help="Put a food in the week, e.g. 11100000@2:breakfast=1.",
 )
 @click.option("--keep", "keep", metavar="DAYS", help="Keep these days of --from, e.g. 1-3.")
-@click.option("--regenerate-day", type=int, help="Make this day again, keep the others.")
+@click.option(
+    "--regenerate-day",
+    type=click.IntRange(1, 14),
+    help="Make this day again, keep the others.",
+)
 @click.option(
     "--from",
     "from_file",
@@ -484,117 +472,61 @@ week_format_option = formats(
     type=Finite(2, 600),
     help="Seconds for the search (default 18).",
 )
-def week(
-    fmt: str,
-    output: Path | None,
-    pins: tuple[str, ...],
-    keep: str | None,
-    regenerate_day: int | None,
-    from_file: Path | None,
-    slots: str | None,
-    step_servings: str | None,
-    no_rotate_protein: bool | None,
-    **kw,
-) -> None:
+def week(fmt: str, output: Path | None, **kw) -> None:
     """A 7-day plan with meals, variety and a shopping list, e.g. `mealplan week`."""
-    wk_slots = parse_slots(slots)
     with user_errors():
-        need_charts(fmt)
-        from optimizer.report import read_text
-        from optimizer.week import parse_days, parse_pin, solve_week, week_options
-        from optimizer.week_render import WEEK_RENDERERS, load_week_json, week_to_dict
-
         prof = build_profile(kw)
-        wk = {
-            k: kw.pop(k)
-            for k in (
-                "days",
-                "max_days_per_food",
-                "variety_by",
-                "max_per_category_per_day",
-                "weekly_average",
-                "daily_floor",
-                "seed",
-                "time_limit_s",
-            )
-        }
-        wk["slots"] = wk_slots
-        wk["step_servings"] = float(step_servings) if step_servings else None
-        wk["rotate_protein"] = False if no_rotate_protein else None
-        opts = week_options(prof, **wk)
-        previous = load_week_json(read_text(from_file), str(from_file)) if from_file else None
-        if regenerate_day is not None:
-            if not 1 <= regenerate_day <= opts.days:
-                raise click.BadParameter(
-                    f"day {regenerate_day} is outside 1-{opts.days}", param_hint="--regenerate-day"
-                )
-            kept = tuple(d for d in range(opts.days) if d != regenerate_day - 1)
-        else:
-            kept = parse_days(keep, opts.days) if keep else ()
-        from dataclasses import replace
+        from optimizer.renderers import render
+        from optimizer.week_request import week_document
 
-        opts = replace(
-            opts, pins=tuple(parse_pin(p, opts.slots) for p in pins), keep_days=kept
-        ).validate()
+        request = {k: kw.pop(k) for k in ("pins", "keep", "regenerate_day", "from_file")}
+        settings = {k: kw.pop(k) for k in WEEK_SETTINGS}
         foods, supps = _tables(kw, prof)
-        result = solve_week(
-            foods, supps, prof, opts, kw.get("price_year"), previous, where(kw, prof)
-        )
-        sizes = (
-            supps.frame["units_per_bottle"].to_dict()
-            if "units_per_bottle" in supps.frame.columns
-            else {}
-        )
-        emit(WEEK_RENDERERS[fmt](week_to_dict(result, sizes)), output)
+        year, at = kw.get("price_year"), where(kw, prof)
+        d = week_document(foods, supps, prof, settings, **request, price_year=year, where=at)
+        emit(render("week", fmt, d), output)
+
+
+WEEK_SETTINGS = (
+    "days",
+    "slots",
+    "step_servings",
+    "max_days_per_food",
+    "variety_by",
+    "max_per_category_per_day",
+    "rotate_protein",
+    "weekly_average",
+    "daily_floor",
+    "seed",
+    "time_limit_s",
+)
 
 
 @cli.command()
 @click.argument("plan_file", type=click.Path(path_type=Path))
-@week_format_option
+@format_option("plan", "week", help_text="Output format (html: one printable page).")
 def show(plan_file: Path, fmt: str) -> None:
     """Print a saved plan or week (JSON) again, exactly as it was first printed."""
     with user_errors():
-        import json as _json
+        from optimizer.documents import read_saved
+        from optimizer.renderers import render
 
-        from optimizer.errors import OptimizerError
-        from optimizer.render import RENDERERS, load_plan_json
-        from optimizer.report import read_text
-
-        text = read_text(plan_file)
-        try:
-            kind = _json.loads(text).get("format")
-        except (ValueError, AttributeError):
-            kind = None
-        if kind == "mealplan-week":
-            from optimizer.week_render import WEEK_RENDERERS, load_week_json
-
-            need_charts(fmt)
-            click.echo(WEEK_RENDERERS[fmt](load_week_json(text, str(plan_file))), nl=False)
-            return
-        d = load_plan_json(text, str(plan_file))
-        if fmt not in RENDERERS:
-            raise OptimizerError(
-                f"{plan_file}: --format {fmt} is for saved weeks; a daily "
-                f"plan prints as {', '.join(RENDERERS)}"
-            )
-        out = RENDERERS[fmt](d)
-        if "explanation" in d and fmt in ("table", "markdown"):
-            from optimizer.report import render_explanation
-
-            out += "\n" + render_explanation(d["explanation"])
-        click.echo(out, nl=False)
+        kind, d = read_saved(plan_file)
+        click.echo(render(kind, fmt, d), nl=False)
 
 
 @cli.command()
 @click.argument("a", type=click.Path(path_type=Path))
 @click.argument("b", type=click.Path(path_type=Path))
-@click.option("--price-year", help="Price year for both plans.")
-def diff(a: Path, b: Path, price_year: str | None) -> None:
+@click.option("--price-year", help="Price year for the plans of profiles (.toml).")
+@format_option("diff")
+def diff(a: Path, b: Path, price_year: str | None, fmt: str) -> None:
     """Compare two profiles (.toml) or two saved plans (.json): cost, foods, limits."""
     with user_errors():
-        from optimizer.report import diff_plans
+        from optimizer.diff import diff_files
+        from optimizer.renderers import render
 
-        click.echo(diff_plans(a, b, price_year), nl=False)
+        click.echo(render("diff", fmt, diff_files(a, b, price_year)), nl=False)
 
 
 @cli.command()
@@ -690,12 +622,13 @@ def foods() -> None:
 def foods_search(text: str, limit: int, foods_path: Path | None) -> None:
     """Find foods whose name or category contains every word of TEXT."""
     with user_errors():
-        from optimizer.foods import load_foods, search_foods
+        from optimizer.food_info import search_document
+        from optimizer.foods import load_foods
         from optimizer.paths import foods_csv
-        from optimizer.report import render_search
+        from optimizer.renderers import render
 
         table = load_foods(foods_path or foods_csv())
-        click.echo(render_search(search_foods(table, text, limit), text), nl=False)
+        click.echo(render("foods-search", "table", search_document(table, text, limit)), nl=False)
 
 
 @foods.command("show")
@@ -705,19 +638,14 @@ def foods_search(text: str, limit: int, foods_path: Path | None) -> None:
 def foods_show(food_id: str, foods_path: Path | None, price_year: str | None) -> None:
     """Nutrients, price, food groups, ingredient flags, hazards and recipe of one food."""
     with user_errors():
-        from optimizer.foods import food_row, load_foods
-        from optimizer.ingredients import recipe_of
+        from optimizer.food_info import food_document
+        from optimizer.foods import load_foods
         from optimizer.paths import foods_csv
-        from optimizer.prices import table_price_basis
-        from optimizer.report import render_food, render_food_safety
+        from optimizer.renderers import render
 
-        table = load_foods(foods_path or foods_csv())
-        basis = table_price_basis(table, price_year)
-        row = food_row(table, food_id)
-        recipe = recipe_of(Path(foods_path or foods_csv()).parent, food_id)
-        names = table.frame["name"].astype(str).to_dict()
-        click.echo(render_food(row, basis), nl=False)
-        click.echo(render_food_safety(row, recipe, names), nl=False)
+        path = Path(foods_path or foods_csv())
+        d = food_document(load_foods(path), food_id, price_year, path.parent)
+        click.echo(render("food", "table", d), nl=False)
 
 
 @cli.group()
@@ -781,24 +709,19 @@ def profile_new(path: Path, force: bool) -> None:
 @profile.command("show")
 @click.argument("path", type=click.Path(path_type=Path))
 @profile_show_options
-def profile_show(path: Path, **kw) -> None:
+@format_option("profile")
+def profile_show(path: Path, fmt: str, **kw) -> None:
     """Print the effective targets and settings of a profile, with their sources."""
     with user_errors():
-        from optimizer.foods import load_foods, numeric_columns
-        from optimizer.model import resolve_quantities
+        from optimizer.documents import profile_document
+        from optimizer.foods import load_foods
         from optimizer.paths import foods_csv
-        from optimizer.profile import compile_targets
-        from optimizer.report import render_profile
+        from optimizer.renderers import render
 
         kw["profile_path"] = path
         prof = build_profile(kw)
-        at = where(kw, prof)
-        targets = compile_targets(prof, at)
         foods = load_foods(kw.get("foods_path") or foods_csv())
-        # names checked as a plan checks them; the budget is a row on the plan's cost
-        named = [t for t in targets if t.name != "cost_usd"]
-        resolve_quantities(named, numeric_columns(foods.frame), at)
-        click.echo(render_profile(prof, targets), nl=False)
+        click.echo(render("profile", fmt, profile_document(prof, foods, where(kw, prof))), nl=False)
 
 
 def main() -> None:  # pragma: no cover (exercised by the subprocess tests)

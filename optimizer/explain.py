@@ -525,7 +525,7 @@ def meal_rule_bindings(meal_model) -> list[dict]:
 
 def explain_plan(plan) -> dict:
     """Why a plan costs what it does: the explanation document every output renders."""
-    from optimizer.render import clean, records
+    from optimizer.documents import clean, records
 
     lp = plan.model
     amount, units = plan.values
@@ -587,7 +587,7 @@ def explain_plan(plan) -> dict:
 
 
 def plan_realism(plan) -> dict:
-    from optimizer.render import realism_to_dict
+    from optimizer.documents import realism_to_dict
 
     return realism_to_dict(plan.realism, plan.cost_usd)
 

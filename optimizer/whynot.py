@@ -293,8 +293,8 @@ def why_not_to_dict(w: WhyNot) -> dict[str, Any]:
     """The answer as plain data (the JSON the CLI and the web API write)."""
     from dataclasses import asdict
 
-    from optimizer.render import _clean
-    from optimizer.report import diagnosis_to_dict
+    from optimizer.documents import clean as _clean
+    from optimizer.documents import diagnosis_to_dict
 
     def clean(d: dict) -> dict:
         return {k: _clean(v) for k, v in d.items()}

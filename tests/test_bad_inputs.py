@@ -345,8 +345,8 @@ CASES = [
         "No plan meets the targets",
     ),
     # --- explain and why-not -------------------------------------------------------------
-    C("explain-csv", "explain --format csv", 2, "'csv' is not one of 'table', 'json'"),
-    C("explain-markdown", "explain --format markdown", 2, "'markdown' is not one of"),
+    C("explain-csv", "explain --format csv", 2, "'csv' is not one of 'table', 'markdown', 'json'"),
+    C("explain-html", "explain --format html", 2, "'html' is not one of"),
     C("explain-set", "explain --set foo.min=1", 1, "unknown nutrient 'foo'"),
     C("why-not-servings-nan", "why-not 11100000 --servings nan", 2, "not a finite number"),
     C("why-not-no-code", "why-not", 2, "Missing argument 'CODE'"),

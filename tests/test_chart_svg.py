@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from optimizer.chart_svg import nutrient_chart_svg
+from optimizer.renderers.chart_svg import nutrient_chart_svg
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 

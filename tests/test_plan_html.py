@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("jinja2", reason="the web extra is not installed")
+from optimizer.documents import explanation_dict, plan_to_dict  # noqa: E402
 from optimizer.plan import solve_plan  # noqa: E402
-from optimizer.plan_html import render_plan_html  # noqa: E402
 from optimizer.profile_io import profile_from_dict  # noqa: E402
-from optimizer.render import plan_to_dict  # noqa: E402
-from optimizer.report import explanation_dict  # noqa: E402
-from optimizer.templating import plan_meals  # noqa: E402
+from optimizer.renderers.html import plan_meals  # noqa: E402
+from optimizer.renderers.plan import render_html as render_plan_html  # noqa: E402
 from tests.conftest import MG_FOODS, mg_tablets, table  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "plan_tiny.html"

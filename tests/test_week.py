@@ -9,11 +9,12 @@ from html.parser import HTMLParser
 import pytest
 
 from optimizer.cli import cli
+from optimizer.documents import week_to_dict
 from optimizer.profile import Profile
 from optimizer.quantities import SHARES
-from optimizer.render import usd
+from optimizer.renderers.text import usd
+from optimizer.renderers.week import render_week_html, render_week_table
 from optimizer.week import WeekOptions, check_variety, solve_week
-from optimizer.week_render import render_week_html, render_week_table, week_to_dict
 
 
 @pytest.fixture(scope="module")

@@ -111,8 +111,8 @@ def test_check_variety_counts_variants_by_name():
 
 
 def test_kept_days_must_keep_the_variety_rules():
+    from optimizer.documents import week_to_dict
     from optimizer.errors import ProfileError
-    from optimizer.week_render import week_to_dict
 
     by_code = WeekOptions(**{**OPTS.__dict__, "variety_by": "code"})
     saved = week_to_dict(solve_week(table(VARIANTS), no_supplements(), PROFILE, by_code), {})

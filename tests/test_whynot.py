@@ -9,8 +9,8 @@ import pytest
 from optimizer.cli import cli
 from optimizer.errors import FoodTableError, InfeasibleError, ProfileError
 from optimizer.profile_io import profile_from_dict
+from optimizer.renderers import render
 from optimizer.whynot import why_not, why_not_to_dict
-from optimizer.whynot_render import WHY_NOT_RENDERERS
 from tests.conftest import no_supplements, table
 
 # Per 100 g. Magnesium costs $0.002/mg from oats, $0.005 from crackers, $0.00625 from
@@ -166,18 +166,18 @@ def test_bad_requests_are_clean_errors(foods):
 
 def test_renderers_work_from_the_dict(foods):
     d = why_not_to_dict(ask(foods, "spinach"))
-    assert json.loads(WHY_NOT_RENDERERS["json"](d)) == d
-    text = WHY_NOT_RENDERERS["table"](d)
+    assert json.loads(render("why-not", "json", d)) == d
+    text = render("why-not", "table", d)
     assert "Why not Spinach (spinach)? 1 x 1 cup (30 g) = 30.0 g a day" in text
     # a custom table's prices are as given
     assert "$0.20/day -> $0.30/day (+$0.10/day, the table's own dollars)" in text
     assert "Sodium max" in text and "24.0 mg" in text
-    assert "| Oats | 100 g | 76.0 g | -$0.05 |" in WHY_NOT_RENDERERS["markdown"](d)
-    csv_text = WHY_NOT_RENDERERS["csv"](d)
+    assert "| Oats | 100 g | 76.0 g | -$0.05 |" in render("why-not", "markdown", d)
+    csv_text = render("why-not", "csv", d)
     assert csv_text.splitlines()[0].startswith("section,id,name,bound")
     assert "limit,sodium_mg,Sodium,max,0.0,24.0,400.0,mg" in csv_text
     broken = why_not_to_dict(ask(foods, "crackers"))
-    assert "Sodium: 100 mg over its maximum 400 mg (USER)" in WHY_NOT_RENDERERS["table"](broken)
+    assert "Sodium: 100 mg over its maximum 400 mg (USER)" in render("why-not", "table", broken)
 
 
 def test_why_not_command(runner, tmp_path):

@@ -54,7 +54,7 @@ def _call(fn, *args, w=None):
         with w.solving:
             return fn(*args)
     except InfeasibleError as err:
-        from optimizer.report import diagnosis_to_dict
+        from optimizer.documents import diagnosis_to_dict
 
         diag = diagnosis_to_dict(err.diagnosis) if err.diagnosis is not None else None
         raise _Answer(409, {"error": str(err), "diagnosis": diag}) from None
@@ -90,9 +90,8 @@ def _profile(w, doc):
 
 
 def _plan(request, w, doc):
+    from optimizer.documents import explanation_dict, plan_to_dict
     from optimizer.plan import solve_plan
-    from optimizer.render import plan_to_dict
-    from optimizer.report import explanation_dict
 
     plan = _call(solve_plan, *w.tables(), _profile(w, doc), _year(request), SOURCE, w=w)
     d = plan_to_dict(plan)
@@ -102,8 +101,8 @@ def _plan(request, w, doc):
 
 
 def _explain(request, w, doc):
+    from optimizer.documents import explanation_dict
     from optimizer.plan import solve_plan
-    from optimizer.report import explanation_dict
 
     prof = _profile(w, doc)
     return explanation_dict(_call(solve_plan, *w.tables(), prof, _year(request), SOURCE, w=w))
@@ -125,8 +124,8 @@ def _why_not(request, w, doc):
 
 
 def _week(request, w, doc):
+    from optimizer.documents import week_to_dict
     from optimizer.week import solve_week, week_options
-    from optimizer.week_render import week_to_dict
 
     prof = _profile(w, doc)
     foods, supps = w.tables()
@@ -138,8 +137,9 @@ def _week(request, w, doc):
 
 
 def _diff(request, w, doc):
-    from optimizer.render import plan_to_dict
-    from optimizer.report import explanation_dict, plan_diff, render_diff
+    from optimizer.diff import plan_diff
+    from optimizer.documents import explanation_dict, plan_to_dict
+    from optimizer.renderers import render
 
     if set(doc) != {"a", "b"} or not all(isinstance(doc[k], dict) for k in "ab"):
         raise _Answer(422, {"error": 'send {"a": PROFILE, "b": PROFILE} (two profile objects)'})
@@ -151,16 +151,14 @@ def _diff(request, w, doc):
         d = plan_to_dict(plan)
         d["explanation"] = explanation_dict(plan)
         plans.append(d)
-    diff = plan_diff(*plans)
-    return {"format": "mealplan-diff", "diff": diff, "text": render_diff(diff, "a", "b")}
+    diff = plan_diff(*plans, "a", "b")
+    return {"format": "mealplan-diff", "diff": diff, "text": render("diff", "table", diff)}
 
 
 def _targets(request, w, doc):
-    from optimizer.profile import compile_targets
-    from optimizer.report import render_targets
+    from optimizer.documents import targets_document
 
-    prof = _profile(w, doc)
-    return json.loads(render_targets(prof, compile_targets(prof, SOURCE), "json"))
+    return targets_document(_profile(w, doc), SOURCE)
 
 
 def _foods(request, w, doc):

@@ -23,7 +23,7 @@ from starlette.staticfiles import StaticFiles
 
 from optimizer.errors import OptimizerError
 from optimizer.foods import FoodTable
-from optimizer.templating import render_template
+from optimizer.renderers.html import render_template
 from optimizer.web import api
 from optimizer.web.forms import BOOLS, SLIDERS, Form, doc_to_form, parse_form
 from optimizer.web.security import LOCAL_HOSTS, MAX_BODY, Guard, WebError, read_body, refuse
@@ -166,10 +166,11 @@ async def compare(request: Request) -> Response:
     b = await run_in_threadpool(w.solve, doc_to_form(doc_b) | {"_extra": {}})
     diff = text = None
     if a.plan and b.plan:
-        from optimizer.report import plan_diff, render_diff
+        from optimizer.diff import plan_diff
+        from optimizer.renderers import render
 
-        diff = plan_diff(a.plan, b.plan)
-        text = render_diff(diff, "A (this page)", f"B ({other})")
+        diff = plan_diff(a.plan, b.plan, "A (this page)", f"B ({other})")
+        text = render("diff", "table", diff)
     html = render_template("_diff.html", a=a, b=b, diff=diff, text=text, name_b=other, message="")
     return HTMLResponse(html)
 
@@ -236,17 +237,9 @@ def _download_text(w: Workbench, form: Form, what: str, fmt: str) -> str | None:
         if outcome.status in ("invalid", "error"):
             raise WebError(422, "; ".join(list(outcome.errors.values()) + [outcome.error]))
         return None
-    if what == "week":
-        from optimizer.week_render import WEEK_RENDERERS
+    from optimizer.renderers import render
 
-        return WEEK_RENDERERS[fmt](outcome.plan)
-    if fmt == "html":
-        from optimizer.plan_html import render_plan_html
-
-        return render_plan_html(outcome.plan)
-    from optimizer.render import RENDERERS
-
-    return RENDERERS[fmt](outcome.plan)
+    return render(what, fmt, outcome.plan)
 
 
 async def on_web_error(request: Request, exc: Exception) -> Response:

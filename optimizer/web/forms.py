@@ -17,7 +17,7 @@ from optimizer.errors import OptimizerError
 from optimizer.profile import Profile, compile_targets, validate_profile
 from optimizer.profile_io import profile_from_dict
 from optimizer.profile_toml import doc_to_toml, profile_to_doc
-from optimizer.render import num
+from optimizer.renderers.text import num
 
 SOURCE = "workbench"  # where the form's values come from, in messages and target sources
 

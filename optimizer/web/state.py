@@ -118,9 +118,8 @@ class Workbench:
     # --- plans --------------------------------------------------------------------------
     def solve(self, form: Form) -> Outcome:
         """The plan for a form (with its explanation), or why there is none."""
+        from optimizer.documents import diagnosis_to_dict, explanation_dict, plan_to_dict
         from optimizer.plan import solve_plan
-        from optimizer.render import plan_to_dict
-        from optimizer.report import diagnosis_to_dict, explanation_dict
 
         _, year, out = self.read(form)
         if out.profile is None:
@@ -168,9 +167,9 @@ class Workbench:
     # --- weeks --------------------------------------------------------------------------
     def week(self, form: Form) -> Outcome:
         """The week for a form (kept for downloads: the same inputs give the same week)."""
+        from optimizer.documents import week_to_dict
         from optimizer.profile_toml import profile_to_toml
         from optimizer.week import solve_week, week_options
-        from optimizer.week_render import week_to_dict
 
         _, year, out = self.read(form)
         if out.profile is None:
@@ -187,7 +186,7 @@ class Workbench:
             except InfeasibleError as err:
                 out.no_plan = {"message": str(err), "shortfalls": [], "blocking": []}
                 if err.diagnosis is not None:
-                    from optimizer.report import diagnosis_to_dict
+                    from optimizer.documents import diagnosis_to_dict
 
                     out.no_plan = diagnosis_to_dict(err.diagnosis) | {"message": str(err)}
                 return out

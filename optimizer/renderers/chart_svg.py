@@ -12,7 +12,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from optimizer.render import label, num
+from optimizer.renderers.text import label, num
 
 CHART_NUTRIENTS = (
     "energy_kcal",

@@ -1,4 +1,4 @@
-"""The why-not answer as text, Markdown, CSV or JSON (numbers via render)."""
+"""Renderers of the why-not answer (whynot.why_not_to_dict): text, Markdown, CSV."""
 
 from __future__ import annotations
 
@@ -6,11 +6,7 @@ import csv
 import io
 from typing import Any
 
-from optimizer.render import _table, label, num, render_json, usd
-
-
-def _signed_usd(x: float) -> str:
-    return ("+" if x >= 0 else "-") + usd(abs(x))
+from optimizer.renderers.text import label, num, signed_usd, table, usd
 
 
 def headline(d: dict[str, Any]) -> str:
@@ -24,7 +20,7 @@ def cost_line(d: dict[str, Any]) -> str:
         return f"Plan without it: {usd(d['cost_usd_per_day'])}/day ({d['price_year']} dollars)"
     return (
         f"Cost: {usd(d['cost_usd_per_day'])}/day -> {usd(d['cost_usd_per_day_with_it'])}/day "
-        f"({_signed_usd(d['extra_cost_usd_per_day'])}/day, {d['price_year']} dollars)"
+        f"({signed_usd(d['extra_cost_usd_per_day'])}/day, {d['price_year']} dollars)"
     )
 
 
@@ -60,7 +56,7 @@ def food_rows(d: dict[str, Any]) -> list[list[str]]:
             c["name"][:50],
             _amount(c["before"], c["unit"]),
             _amount(c["after"], c["unit"]),
-            _signed_usd(c["after_cost_usd"] - c["before_cost_usd"]),
+            signed_usd(c["after_cost_usd"] - c["before_cost_usd"]),
         ]
         for c in d["food_changes"]
     ]
@@ -82,12 +78,12 @@ def diagnosis_lines(g: dict[str, Any]) -> list[str]:
 def render_why_not_table(d: dict[str, Any]) -> str:
     lines = [headline(d), d["reason"], cost_line(d)]
     if d["pushes"]:
-        lines += ["", "Limits it pushes:"] + _table(PUSH_HEADERS, push_rows(d), {1, 2, 4})
+        lines += ["", "Limits it pushes:"] + table(PUSH_HEADERS, push_rows(d), {1, 2, 4})
     elif d["status"] == "priced_in":
         lines += ["", "Limits it pushes: none (every bounded nutrient stays where it was)."]
     if d["food_changes"]:
         lines += ["", "What the plan changes to make room:"]
-        lines += _table(FOOD_HEADERS, food_rows(d), {1, 2, 3})
+        lines += table(FOOD_HEADERS, food_rows(d), {1, 2, 3})
     if d["diagnosis"]:
         lines += ["", "What the serving breaks (smallest relaxation):"] + diagnosis_lines(
             d["diagnosis"]
@@ -160,11 +156,3 @@ def render_why_not_csv(d: dict[str, Any]) -> str:
             }
         )
     return buf.getvalue()
-
-
-WHY_NOT_RENDERERS = {
-    "table": render_why_not_table,
-    "json": render_json,
-    "csv": render_why_not_csv,
-    "markdown": render_why_not_markdown,
-}

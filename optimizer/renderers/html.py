@@ -1,7 +1,8 @@
-"""Jinja2 templates for HTML outputs (optimizer/templates/), shared by files and the web page.
+"""Jinja2 templates for every HTML output (optimizer/templates/): the printable plan and
+week files and the web workbench's page share them.
 
-Numbers are formatted by `render` (filters `num`, `usd`, `label`, ...), never in templates.
-Jinja2 comes with the `web` extra: `pip install -e '.[web]'`.
+Numbers are formatted by the renderers' functions (filters `num`, `usd`, `label`, ...),
+never in templates. Jinja2 comes with the `report` and `web` extras.
 """
 
 from __future__ import annotations
@@ -19,23 +20,27 @@ def template_env() -> Any:
         import jinja2
     except ImportError:
         raise OptimizerError(
-            "HTML output needs Jinja2: pip install -e '.[web]' (or pip install jinja2)"
+            "HTML output needs Jinja2: pip install 'mealplan[report]' (or pip install jinja2)"
         ) from None
     from markupsafe import Markup
 
-    from optimizer.chart_svg import nutrient_chart_svg
-    from optimizer.render import (
-        _amount_text,
-        _kind_text,
-        _source_refs,
-        _target_text,
-        label,
-        num,
+    from optimizer.renderers.chart_svg import nutrient_chart_svg
+    from optimizer.renderers.explain import shadow_text
+    from optimizer.renderers.plan import (
+        amount_text,
+        kind_text,
         realism_lines,
-        usd,
+        source_refs,
+        target_text,
     )
-    from optimizer.report import shadow_text
-    from optimizer.week_render import _day_rows, optimality_text
+    from optimizer.renderers.text import label, num, usd
+    from optimizer.renderers.week import (
+        day_rows,
+        nutrient_rows,
+        optimality_text,
+        render_week_explanation,
+        targets_note,
+    )
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("optimizer", "templates"),
@@ -48,18 +53,21 @@ def template_env() -> Any:
         num=num,
         usd=usd,
         label=label,
-        amount_text=_amount_text,
-        target_text=_target_text,
-        kind_text=_kind_text,
+        amount_text=amount_text,
+        target_text=target_text,
+        kind_text=kind_text,
         shadow_text=shadow_text,
     )
     env.globals.update(
         chart_svg=lambda d, width=520: Markup(nutrient_chart_svg(d, width=width)),
         plan_meals=plan_meals,
-        source_refs=_source_refs,
+        source_refs=source_refs,
         realism_lines=realism_lines,
-        day_rows=_day_rows,
+        day_rows=day_rows,
+        nutrient_rows=nutrient_rows,
         optimality_text=optimality_text,
+        week_explanation=render_week_explanation,
+        targets_note=targets_note,
     )
     return env
 

@@ -1,101 +1,17 @@
-"""A week as text, Markdown, CSV, JSON or one printable HTML file (numbers via render)."""
+"""Renderers of the week document (documents.week_to_dict): text, Markdown, CSV and one
+printable HTML page (templates/week_print.html, with its charts drawn by matplotlib)."""
 
 from __future__ import annotations
 
 import base64
 import csv
-import html
 import io
-import json
-from dataclasses import asdict
 from typing import Any
 
-from optimizer.profile import describe_for
-from optimizer.render import (
-    _clean,
-    _kind_text,
-    _records,
-    _table,
-    label,
-    load_saved,
-    num,
-    profile_to_dict,
-    realism_lines,
-    usd,
-)
-from optimizer.week.shopping import shopping_list
+from optimizer.renderers.plan import kind_text, realism_lines
+from optimizer.renderers.text import label, num, table, usd
 
-WEEK_FORMAT = "mealplan-week"
-WEEK_FORMAT_VERSION = 1
 KEY_NUTRIENTS = ("energy_kcal", "magnesium_mg", "potassium_mg", "calcium_mg", "sodium_mg")
-
-
-def week_to_dict(week, bottle_sizes: dict[str, float]) -> dict[str, Any]:
-    """Every number the outputs show, plus the inputs to reproduce or extend the week."""
-    o = week.options
-    days = []
-    for d, frame in enumerate(week.days, start=1):
-        items = week.items[week.items["day"] == d]
-        sup = week.supplements[week.supplements["day"] == d]
-        days.append(
-            {
-                "day": d,
-                "cost_usd": float(items["cost_usd"].sum() + sup["cost_usd"].sum()),
-                "nutrients": _records(frame),
-            }
-        )
-    opts = asdict(o)
-    opts["pins"] = [asdict(p) for p in o.pins]
-    return {
-        "format": WEEK_FORMAT,
-        "format_version": WEEK_FORMAT_VERSION,
-        "inputs": {
-            "profile": profile_to_dict(week.profile),
-            "life_stage": describe_for(week.profile),
-            "food_table": week.food_table,
-            "food_table_version": week.food_table_version,
-            "price_year": week.prices.year,
-        },
-        "options": opts,
-        "prices": week.prices.to_dict(),
-        "solver": {
-            "status": week.status,
-            "seconds": round(week.seconds, 2),
-            "candidates": week.candidates,
-            "candidate_gap": _clean(week.solver_gap),
-            "lower_bound_usd": week.lower_bound_usd,
-            "gap_to_bound": week.gap,
-        },
-        "cost_usd_per_week": week.cost_usd,
-        "cost_usd_per_day_mean": week.cost_usd / o.days,
-        "days": days,
-        "items": _records(week.items),
-        "supplements": _records(week.supplements),
-        "shopping_list": shopping_list(week.items, week.supplements, bottle_sizes),
-        "notes": list(week.notes),
-        "drivers": [{k: _clean(v) for k, v in asdict(b).items()} for b in week.drivers],
-        "realism": week_realism(week),
-        "staples": list(getattr(week, "staples", ())),
-    }
-
-
-def week_realism(week) -> dict[str, Any] | None:
-    """What the realism rules cost over the week (None when they were off)."""
-    r = week.realism
-    if r is None:
-        return None
-    cost = week.cost_usd
-    return {
-        "rules": list(r.rules),
-        "cost_without_usd_per_week": r.cost_without_usd,
-        "lower_bound_usd_per_week": r.lower_bound_usd,
-        "gap_to_bound_pct": 100 * (cost - r.lower_bound_usd) / cost if cost > 0 else 0.0,
-        "cost_of_realism_pct": 100 * (cost - r.cost_without_usd) / r.cost_without_usd
-        if r.cost_without_usd > 0
-        else 0.0,
-        "foods_people_eat": r.foods_eaten,
-        "candidates": r.candidates,
-    }
 
 
 def render_week_explanation(d: dict[str, Any]) -> list[str]:
@@ -120,11 +36,6 @@ def render_week_explanation(d: dict[str, Any]) -> list[str]:
         at = [f"{label(n['nutrient'])} {n['binding']}" for n in day["nutrients"] if n["binding"]]
         lines.append(f"  Day {day['day']}: " + (", ".join(at) if at else "none"))
     return lines
-
-
-def load_week_json(text: str, where: str) -> dict[str, Any]:
-    """Read a saved week."""
-    return load_saved(text, where, WEEK_FORMAT, WEEK_FORMAT_VERSION, "week")
 
 
 def optimality_text(d: dict[str, Any]) -> str:
@@ -172,7 +83,7 @@ def _day_nutrients(day: dict[str, Any]) -> str:
 DAY_HEADERS = ["Meal", "Food", "Amount", "Weight", "Cost"]
 
 
-def _day_rows(d: dict[str, Any], day: int) -> list[list[str]]:
+def day_rows(d: dict[str, Any], day: int) -> list[list[str]]:
     """One day's foods and supplements as text cells: meal, food, amount, weight, cost."""
     rows = [
         [it["slot"], it["name"], _amount(it), num(it["grams"], "g"), usd(it["cost_usd"])]
@@ -197,8 +108,8 @@ def render_week_table(d: dict[str, Any]) -> str:
     ]
     for day in d["days"]:
         lines.append(f"Day {day['day']}  ({usd(day['cost_usd'])})")
-        rows = [[m, f[:46], a[:40], w, c] for m, f, a, w, c in _day_rows(d, day["day"])]
-        lines += ["  " + x for x in _table(DAY_HEADERS, rows, {3, 4})]
+        rows = [[m, f[:46], a[:40], w, c] for m, f, a, w, c in day_rows(d, day["day"])]
+        lines += ["  " + x for x in table(DAY_HEADERS, rows, {3, 4})]
         lines += [f"  Nutrients (% of target): {_day_nutrients(day)}", ""]
     lines.append(
         f"Total: {usd(d['cost_usd_per_week'])} for {o['days']} days "
@@ -210,11 +121,11 @@ def render_week_table(d: dict[str, Any]) -> str:
         lines += realism_lines(d["realism"], per="week") + [""]
     lines += render_week_explanation(d) + [""]
     lines += render_shopping_text(d["shopping_list"])
-    lines += ["", _targets_note(d)] + [f"Note: {n}" for n in d["notes"]]
+    lines += ["", targets_note(d)] + [f"Note: {n}" for n in d["notes"]]
     return "\n".join(lines) + "\n"
 
 
-def _targets_note(d: dict[str, Any]) -> str:
+def targets_note(d: dict[str, Any]) -> str:
     o = d["options"]
     avg = (
         f" Potassium, fiber, magnesium and calcium are met as a {o['days']}-day average "
@@ -253,7 +164,7 @@ def render_shopping_text(shop: dict[str, Any]) -> list[str]:
                 usd(r["cost_usd"]),
             ]
         )
-    lines += _table(["Item", "Buy", "Household units", "Cost"], rows, {1, 3})
+    lines += table(["Item", "Buy", "Household units", "Cost"], rows, {1, 3})
     for s in shop["supplements"]:
         bottles = f", {s['bottles']} bottle(s) of {s['units_per_bottle']:g}" if s["bottles"] else ""
         lines.append(
@@ -279,7 +190,7 @@ def render_week_markdown(d: dict[str, Any]) -> str:
             "| Meal | Food | Amount | Weight | Cost |",
             "|---|---|---|--:|--:|",
         ]
-        out += ["| " + " | ".join(row) + " |" for row in _day_rows(d, day["day"])]
+        out += ["| " + " | ".join(row) + " |" for row in day_rows(d, day["day"])]
         out += ["", f"Nutrients (% of target): {_day_nutrients(day)}", ""]
     out += [
         f"**Total: {usd(d['cost_usd_per_week'])} for {o['days']} days** "
@@ -310,7 +221,7 @@ def render_week_markdown(d: dict[str, Any]) -> str:
         "",
         f"Shopping total: {usd(d['shopping_list']['total_cost_usd'])}",
         "",
-        _targets_note(d),
+        targets_note(d),
         "",
     ] + [f"> {n}" for n in d["notes"]]
     return "\n".join(out) + "\n"
@@ -398,11 +309,7 @@ def render_week_csv(d: dict[str, Any]) -> str:
     return buf.getvalue()
 
 
-def render_week_json(d: dict[str, Any]) -> str:
-    return json.dumps(d, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
-
-def _charts_png(d: dict[str, Any]) -> str:
+def charts_png(d: dict[str, Any]) -> str:
     """One PNG (base64) with each day's Mg, K, Ca, Na and energy against the targets."""
     import matplotlib
 
@@ -436,90 +343,32 @@ def _charts_png(d: dict[str, Any]) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def nutrient_rows(day: dict[str, Any]) -> list[list[str]]:
+    """One day's nutrients as text cells: nutrient, amount, target (kind), status."""
+    rows = []
+    for n in day["nutrients"]:
+        lo = n["daily_min"]
+        target = " - ".join(
+            x
+            for x in (
+                num(lo, n["unit"]) if lo is not None else "",
+                num(n["max"], n["unit"]) if n["max"] is not None else "",
+            )
+            if x
+        )
+        rows.append(
+            [
+                label(n["nutrient"]),
+                num(n["amount"], n["unit"]),
+                f"{target} ({kind_text(n)})",
+                _status(n),
+            ]
+        )
+    return rows
+
+
 def render_week_html(d: dict[str, Any]) -> str:
     """One self-contained printable page: the week, the shopping list, the charts."""
-    e = html.escape
-    o = d["options"]
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>Weekly meal plan: {e(d['inputs']['life_stage'])}</title>",
-        "<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}"
-        "table{border-collapse:collapse;margin:.5em 0 1.2em}td,th{border:1px solid #ccc;"
-        "padding:.2em .5em;font-size:.9em}td.n{text-align:right}h2{page-break-before:auto}"
-        ".note{background:#fff6d6;padding:.6em;border:1px solid #e5c76b}"
-        "@media print{.day{page-break-inside:avoid}}</style></head><body>",
-        f"<h1>Weekly meal plan: {e(d['inputs']['life_stage'])}</h1>",
-        f"<p>Profile: {e(d['inputs']['profile']['name'])}. {o['days']} days. Prices: "
-        f"{e(d['prices']['year'])} dollars ({e(d['prices']['method'])}).</p>",
-        f"<p><strong>Total: {usd(d['cost_usd_per_week'])}</strong> "
-        f"({usd(d['cost_usd_per_day_mean'])}/day). {e(optimality_text(d))}</p>",
-        f'<p class="note">{e(" ".join(d["notes"]))}</p>',
-    ]
-    for day in d["days"]:
-        parts.append(f'<div class="day"><h2>Day {day["day"]} ({usd(day["cost_usd"])})</h2>')
-        parts.append(
-            "<table><tr><th>Meal</th><th>Food</th><th>Amount</th><th>Weight</th><th>Cost</th></tr>"
-        )
-        for row in _day_rows(d, day["day"]):
-            cells = [f"<td>{e(c)}</td>" for c in row[:3]] + [
-                f'<td class="n">{e(c)}</td>' for c in row[3:]
-            ]
-            parts.append("<tr>" + "".join(cells) + "</tr>")
-        parts.append("</table>")
-        parts.append(
-            "<table><tr><th>Nutrient</th><th>Amount</th><th>Target</th><th>Status</th></tr>"
-        )
-        for n in day["nutrients"]:
-            lo = n["daily_min"]
-            target = " - ".join(
-                x
-                for x in (
-                    num(lo, n["unit"]) if lo is not None else "",
-                    num(n["max"], n["unit"]) if n["max"] is not None else "",
-                )
-                if x
-            )
-            parts.append(
-                f"<tr><td>{e(label(n['nutrient']))}</td>"
-                f'<td class="n">{e(num(n["amount"], n["unit"]))}</td>'
-                f"<td>{e(target)} ({e(_kind_text(n))})"
-                f"</td><td>{e(_status(n))}</td></tr>"
-            )
-        parts.append("</table></div>")
-    parts.append("<h2>Why it costs what it does</h2><ul>")
-    parts += [f"<li>{e(line.strip().lstrip('- '))}</li>" for line in render_week_explanation(d)]
-    parts.append("</ul>")
-    parts.append(
-        "<h2>Shopping list</h2><table><tr><th>Section</th><th>Item</th><th>Buy</th>"
-        "<th>Household units</th><th>Cost</th></tr>"
-    )
-    for r in d["shopping_list"]["foods"]:
-        parts.append(
-            f"<tr><td>{e(r['section'])}</td><td>{e(r['name'])}</td>"
-            f'<td class="n">{num(r["buy_grams"], "g")}</td><td>{r["servings"]:g} x '
-            f'{e(r["serving_desc"])}</td><td class="n">{usd(r["cost_usd"])}</td></tr>'
-        )
-    for s in d["shopping_list"]["supplements"]:
-        parts.append(
-            f'<tr><td>Supplements</td><td>{e(s["name"])}</td><td class="n">'
-            f"{s['units']:.0f} {e(s['unit_label'])}s</td><td>{s['bottles'] or ''} "
-            f'bottle(s)</td><td class="n">{usd(s["cost_usd"])}</td></tr>'
-        )
-    parts.append(f"</table><p>Shopping total: {usd(d['shopping_list']['total_cost_usd'])}</p>")
-    parts.append("<h2>Daily magnesium, potassium, calcium, sodium and energy</h2>")
-    parts.append(
-        f'<img alt="Daily nutrients against targets" style="width:100%" '
-        f'src="data:image/png;base64,{_charts_png(d)}">'
-    )
-    parts.append(f"<p>{e(_targets_note(d))}</p></body></html>")
-    return "\n".join(parts) + "\n"
+    from optimizer.renderers.html import render_template
 
-
-WEEK_RENDERERS = {
-    "table": render_week_table,
-    "markdown": render_week_markdown,
-    "csv": render_week_csv,
-    "json": render_week_json,
-    "html": render_week_html,
-}
+    return render_template("week_print.html", d=d, charts_png=charts_png(d))
