@@ -536,7 +536,13 @@ def diff(a: Path, b: Path, price_year: str | None, fmt: str) -> None:
     show_default=True,
     help="Address to listen on. Any address but localhost requires the printed access token.",
 )
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
 @click.option(
     "--profiles",
     "profiles_dir",
@@ -617,7 +623,13 @@ def foods() -> None:
 
 @foods.command("search")
 @click.argument("text")
-@click.option("--limit", type=click.IntRange(1, 500), default=25, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 500),
+    default=25,
+    show_default=True,
+    help="Show at most this many foods.",
+)
 @click.option("--foods", "foods_path", type=click.Path(path_type=Path), help="Food table CSV.")
 def foods_search(text: str, limit: int, foods_path: Path | None) -> None:
     """Find foods whose name or category contains every word of TEXT."""

@@ -55,17 +55,6 @@ def fails(result, code, text):
     return result
 
 
-def test_every_command_has_help(runner):
-    def walk(cmd, path):
-        yield path, cmd
-        for name, sub in getattr(cmd, "commands", {}).items():
-            yield from walk(sub, path + [name])
-
-    for path, cmd in walk(cli, []):
-        assert cmd.help, f"{' '.join(path)} has no help text"
-        ok(runner.invoke(cli, path + ["--help"]))
-
-
 @pytest.mark.slow  # a realistic plan on the real table: 1-2.5 s
 def test_default_plan_table(runner):
     r = ok(runner.invoke(cli, ["plan"]))
