@@ -226,42 +226,26 @@ def excluded_groups(profile) -> set[str]:
     return out
 
 
+NO_DAIRY_NOTE = (
+    "Food-group pattern: this diet rules out milk, so the DGA dairy amount is not required: "
+    "its calcium comes from other foods (the calcium RDA still applies), and calcium-"
+    "fortified soy beverage and soy yogurt, which FPED counts as dairy, may still be eaten "
+    "(Dietary Guidelines 2020-2025: the vegan adaptation of the Healthy Vegetarian pattern; "
+    "people rarely drink the 3 cups of soy beverage a day that replacing the amount would take)."
+)
+
+
 def _pattern_notes(profile) -> list[str]:
     if not profile.pattern or not profile.dri_defaults:
         return []
-    gone = excluded_groups(profile)
-    if "milk" in gone and "soy" in gone:
-        return [
-            "Food-group pattern: milk and soy are both excluded, so no dairy food or "
-            "fortified soy alternative is allowed; the DGA dairy amount is dropped and the "
-            "calcium RDA still applies."
-        ]
-    return []
+    return [NO_DAIRY_NOTE] if "milk" in excluded_groups(profile) else []
 
 
 def adapt_pattern(targets: list, profile) -> list:
-    """Restate or drop the dairy pattern amount when the diet rules dairy out."""
-    from dataclasses import replace
-
-    gone = excluded_groups(profile)
-    if "milk" not in gone:
+    """Drop the dairy pattern amount when the diet rules milk out (calcium stays)."""
+    if "milk" not in excluded_groups(profile):
         return targets
-    out = []
-    for t in targets:
-        if t.name != "dairy_cup_eq" or t.min_kind != "DGA":
-            out.append(t)
-        elif "soy" in gone:
-            continue  # nothing can meet it; _pattern_notes says so
-        else:
-            out.append(
-                replace(
-                    t,
-                    min_source=t.min_source + "; no dairy: met by calcium-fortified soy "
-                    "beverage and soy yogurt (FPED counts them as dairy), as in the DGA "
-                    "2020-2025 vegan adaptation; the calcium RDA still applies",
-                )
-            )
-    return out
+    return [t for t in targets if not (t.name == "dairy_cup_eq" and t.min_kind == "DGA")]
 
 
 def hazard_rule(rule_id: str):

@@ -445,16 +445,17 @@ def test_liver_gives_way_to_a_preformed_vitamin_a_ul():
     assert any("retinol_ug under its upper limit" in n for n in s.notes)
 
 
-def test_no_dairy_restates_the_dairy_pattern_and_milk_plus_soy_drops_it():
+def test_no_dairy_drops_the_dairy_amount_and_keeps_calcium():
     from optimizer.profile import compile_targets
 
-    def dairy(prof):
-        return [t for t in compile_targets(prof) if t.name == "dairy_cup_eq"]
+    def named(prof, name):
+        return [t for t in compile_targets(prof) if t.name == name]
 
-    assert "soy beverage" not in dairy(Profile())[0].min_source
-    assert "fortified soy beverage" in dairy(Profile(diets=("vegan",)))[0].min_source
-    assert "fortified soy beverage" in dairy(Profile(allergens=("milk",)))[0].min_source
-    assert dairy(Profile(allergens=("milk", "soy"))) == []
+    assert named(Profile(), "dairy_cup_eq")[0].min == 3
+    for prof in (Profile(diets=("vegan",)), Profile(allergens=("milk",))):
+        assert named(prof, "dairy_cup_eq") == []
+        assert named(prof, "calcium_mg")[0].min == 1000
+    assert named(Profile(allergens=("milk", "soy")), "dairy_cup_eq") == []
 
 
 def test_select_foods_names_a_forced_food_a_rule_refuses():
