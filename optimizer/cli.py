@@ -303,11 +303,22 @@ output_option = click.option(
 
 @click.group()
 @click.version_option(package_name="mealplan")
-def cli() -> None:
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Show the solver's progress on stderr (weeks: each day)."
+)
+def cli(verbose: bool) -> None:
     """Least-cost meal plans that meet magnesium, potassium and calcium targets.
 
     Plans are information, not medical advice.
     """
+    if verbose:
+        import logging
+
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(relativeCreated)7.0f ms  %(message)s"))
+        log = logging.getLogger("optimizer")
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
 
 
 @cli.command()

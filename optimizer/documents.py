@@ -59,7 +59,6 @@ def plan_to_dict(plan) -> dict[str, Any]:  # noqa: ANN001
         "solver": {
             "status": plan.outcome.status,
             "mip_gap": plan.outcome.mip_gap,
-            "seconds": round(plan.outcome.seconds, 4),
         },
         "cost_usd_per_day": plan.cost_usd,
         "cost_usd_per_week": plan.cost_usd * DAYS_IN_WEEK,
@@ -254,7 +253,6 @@ def week_to_dict(week, bottle_sizes: dict[str, float]) -> dict[str, Any]:  # noq
         "prices": week.prices.to_dict(),
         "solver": {
             "status": week.status,
-            "seconds": round(week.seconds, 2),
             "candidates": week.candidates,
             "candidate_gap": clean(week.solver_gap),
             "lower_bound_usd": week.lower_bound_usd,

@@ -31,9 +31,9 @@ from optimizer.solve import SolveOutcome, dive, run_highs, solve_few_integers
 from optimizer.tolerances import AMOUNT_EPS, violates
 from optimizer.variety import variety_groups
 
-PER_SLOT = 12  # candidates per meal from the LP's reduced costs
-PER_TARGET = 4  # cheapest sources of each nutrient or food group with a minimum
-DIVE_ORDERS = ("max", "half", "min")  # which fractional meal binary a dive fixes first
+PER_SLOT = 8  # candidates per meal from the LP's reduced costs
+PER_TARGET = 3  # cheapest sources of each nutrient or food group with a minimum
+DIVE_ORDERS = ("probe", "max", "half")  # which fractional meal binary a dive fixes first
 DIVE_GAP = 0.05  # a dive this close to its LP relaxation is taken without the MIP
 GAP_REL = 0.01  # of the meal MILP on its candidates; the plan reports its gap to the bound
 MILP_OPTIONS = {"mip_max_nodes": 500, "mip_pool_soft_limit": 50}  # fixed work, not the clock

@@ -411,6 +411,9 @@ def solve_few_integers(
     )
 
 
+PROBES = 4  # a probing dive tries this many binaries before fixing one
+
+
 @dataclass(frozen=True)
 class DiveResult:
     """A plan found by diving: binaries fixed one by one on warm-started LPs."""
@@ -489,8 +492,22 @@ def dive(
                 k = int(idx[np.argmax(xb[frac])])
             elif order == "min":
                 k = int(idx[np.argmin(xb[frac])])
-            else:  # "half": nearest to 1/2
+            elif order == "half":  # nearest to 1/2
                 k = int(idx[np.argmin(np.abs(xb[frac] - 0.5))])
+            else:  # "probe": of the PROBES largest, the one whose LP rises least at 1
+                top = idx[np.argsort(-xb[frac], kind="stable")[:PROBES]]
+                best_k, best_obj = int(top[0]), np.inf
+                for cand in top:
+                    col = int(b_cols[cand])
+                    old_lo = lo[col]
+                    lo[col] = 1.0
+                    if run():
+                        obj = h.getObjectiveValue()
+                        if obj < best_obj - 1e-12:
+                            best_k, best_obj = int(cand), obj
+                    lo[col] = old_lo
+                k = best_k
+                run()
             if not try_fix(int(b_cols[k]), 1.0, 0.0):
                 return None
             continue

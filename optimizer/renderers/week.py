@@ -46,7 +46,7 @@ def optimality_text(d: dict[str, Any]) -> str:
         else "Not proven optimal: the search stopped at its time limit"
     )
     return (
-        f"{head} ({s['candidates']} candidate foods, {s['seconds']:g} s). It costs "
+        f"{head} ({s['candidates']} candidate foods). It costs "
         f"{100 * s['gap_to_bound']:.1f} % more than the proven lower bound "
         f"{usd(s['lower_bound_usd'])} for any week from the whole food table, so no week "
         f"can be more than that much cheaper."
