@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from optimizer.documents import plan_to_dict
 
 from optimizer.plan import solve_plan
 from optimizer.profile import Profile
-from optimizer.render import plan_to_dict
 from optimizer.targets import LifeStage
 from tests.conftest import ROOT
 
