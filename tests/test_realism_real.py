@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from optimizer.documents import plan_to_dict
 
+from optimizer.documents import plan_to_dict
 from optimizer.plan import solve_plan
 from optimizer.profile import Profile
 from optimizer.targets import LifeStage
