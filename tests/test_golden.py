@@ -5,9 +5,9 @@ the plan, its explanation, the no-plan report, the targets, the profile, why-not
 diff and the food lookups; a day of meals on tests/test_meals.py's table for a plan under
 the realism rules; and a 3-day week on a hand-made table (with a supplement, so the
 shopping list has bottles). Each output is compared byte for byte with
-tests/golden/<case>-<kind>.<ext>; documents carry no run time (the same inputs give the same bytes) and the
-week's matplotlib chart is replaced by a placeholder, so nothing depends on the clock,
-the machine or a library version.
+tests/golden/<case>-<kind>.<ext>; documents carry no run time (the same inputs give the
+same bytes) and the week's matplotlib chart is replaced by a placeholder, so nothing
+depends on the clock, the machine or a library version.
 
 After a deliberate change to an output, regenerate the files and review the diff:
 
