@@ -20,7 +20,7 @@ from optimizer.realistic import RealismReport, solve_realistic
 from optimizer.rows import nutrient_rows
 from optimizer.select import food_bounds, screen_and_select, select_supplements
 from optimizer.solve import SolveOutcome, solve_few_integers
-from optimizer.targets import Target
+from optimizer.targets import Target, supplemental_magnesium_ul
 from optimizer.tolerances import AMOUNT_EPS, VERIFY_REL, violates
 
 DISCLAIMER = (
@@ -79,6 +79,9 @@ def prepare_inputs(
     foods, notes = screen_and_select(table, profile, where, targets)
     foods = foods.copy()
     supps = select_supplements(supplements, profile, where).copy()
+    if len(supps) and "supplemental_magnesium_mg" not in {t.name for t in targets}:
+        # a safety limit stays without the defaults whenever supplements may be taken
+        targets = [*targets, supplemental_magnesium_ul(profile.stage)]
     foods["cost_usd"] = foods["price"] * prices.food_factor
     # The built-in catalog's prices are recent (it has price_date); a catalog without
     # dates is taken to be in the food table's dollars.

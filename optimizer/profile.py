@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from optimizer.errors import ProfileError
-from optimizer.realism import RealismOptions
+from optimizer.realism_options import RealismOptions
 from optimizer.targets import LifeStage, Target, life_stage_targets, merge
 
 DIETS = (

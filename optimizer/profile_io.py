@@ -15,7 +15,7 @@ from typing import Any
 from optimizer.errors import ProfileError, did_you_mean
 from optimizer.paths import data_dir
 from optimizer.profile import ALLERGENS, DIETS, FoodLimit, Profile
-from optimizer.realism import REALISM_KEYS, RealismOptions, parse_realism_setting
+from optimizer.realism_options import REALISM_KEYS, RealismOptions, parse_realism_setting
 from optimizer.targets import Target
 
 TOP_KEYS = (

@@ -15,7 +15,7 @@ from typing import Any
 from optimizer.errors import ProfileError
 from optimizer.profile import Profile
 from optimizer.profile_io import PATTERN_GROUPS
-from optimizer.realism import RealismOptions
+from optimizer.realism_options import RealismOptions
 from optimizer.select import default_cap
 from optimizer.targets import Target, merge
 

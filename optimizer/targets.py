@@ -251,6 +251,17 @@ def pattern_targets(kcal: float, age: float, vegetarian: bool = False) -> list[T
     return out
 
 
+def supplemental_magnesium_ul(stage: LifeStage) -> Target:
+    """The UL for magnesium from supplements and medicines (not food), IOM 1997."""
+    ul = float(dri_row(stage)["supplemental_magnesium_mg_ul"])
+    return Target(
+        "supplemental_magnesium_mg",
+        max=ul,
+        max_kind="UL",
+        max_source=f"{IOM_1997}: supplements and medicines only",
+    )
+
+
 def caffeine_limit(stage: LifeStage) -> tuple[float, str]:
     """Upper limit for caffeine in mg/day (guidance, not a DRI)."""
     if stage.pregnant or stage.lactating:
@@ -297,12 +308,7 @@ def life_stage_targets(
             min_kind="RDA",
             min_source=f"{IOM_1997} ({group})",
         ),
-        Target(
-            "supplemental_magnesium_mg",
-            max=num["supplemental_magnesium_mg_ul"],
-            max_kind="UL",
-            max_source=f"{IOM_1997}: supplements and medicines only",
-        ),
+        supplemental_magnesium_ul(stage),
         Target(
             "potassium_mg",
             min=num["potassium_mg_ai"],

@@ -415,3 +415,25 @@ def test_a_custom_table_gets_supplements_only_when_asked(runner, tmp_path):
     )
     d = json.loads(ok(runner.invoke(cli, [*base, "--supplements", str(catalog)])).output)
     assert [s["id"] for s in d["supplements"]] == ["t"] and d["cost_usd_per_day"] == 0.5
+
+
+def test_no_defaults_keeps_the_supplemental_magnesium_ul(runner, tmp_path):
+    # a custom table and catalog, no default targets: a 100 mg tablet is the cheapest
+    # magnesium, but supplements stay under the 350 mg UL (IOM 1997), a safety limit
+    foods = tmp_path / "f.csv"
+    foods.write_text("id,name,price,unit,magnesium_mg\na,A,1,serving,10\n")
+    supps = tmp_path / "s.csv"
+    supps.write_text(
+        "supplement_id,name,unit,price_per_unit,max_units_per_day,magnesium_mg\n"
+        "mg,Mg pill,tablet,0.01,10,100\n"
+    )
+    r = runner.invoke(
+        cli,
+        ["plan", "--foods", str(foods), "--supplements", str(supps), "--no-defaults"]
+        + ["--set", "magnesium_mg.min=600", "--format", "json"],
+    )
+    assert r.exit_code == 0, r.stderr
+    d = json.loads(r.output)
+    supp = next(n for n in d["nutrients"] if n["nutrient"] == "supplemental_magnesium_mg")
+    assert supp["max"] == 350 and supp["max_kind"] == "UL"
+    assert d["supplements"][0]["units"] == 3  # 300 mg; the other 300 mg from food
