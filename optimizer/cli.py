@@ -519,8 +519,8 @@ WEEK_SETTINGS = (
 def show(plan_file: Path, fmt: str) -> None:
     """Print a saved plan or week (JSON) again, exactly as it was first printed."""
     with user_errors():
-        from optimizer.documents import read_saved
         from optimizer.renderers import render
+        from optimizer.saved_files import read_saved
 
         kind, d = read_saved(plan_file)
         click.echo(render(kind, fmt, d), nl=False)

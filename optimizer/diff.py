@@ -15,7 +15,8 @@ def diff_files(a: Path, b: Path, price_year: str | None = None) -> dict[str, Any
 
 
 def _plan_for(path: Path, price_year: str | None) -> dict[str, Any]:
-    from optimizer.documents import load_plan_json, plan_document, read_text
+    from optimizer.documents import plan_document
+    from optimizer.saved_files import load_plan_json, read_text
 
     if path.suffix.lower() == ".json":
         return load_plan_json(read_text(path), str(path))

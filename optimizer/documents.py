@@ -3,18 +3,16 @@
 The library builds a document (a dict of strings, numbers, lists, None) once; the
 renderers (optimizer/renderers/) only format it, the web API sends it as JSON, and a
 saved plan or week is the document itself, so `mealplan show` prints it exactly as it
-was first printed. Keys are stable: saved files and the web API depend on them.
+was first printed (optimizer.saved_files reads them back). Keys are stable: saved files
+and the web API depend on them.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
-from optimizer.errors import OptimizerError
 from optimizer.profile import describe_for
 
 FORMAT_VERSION = 1
@@ -288,55 +286,3 @@ def week_realism(week) -> dict[str, Any] | None:  # noqa: ANN001
         "foods_people_eat": r.foods_eaten,
         "candidates": r.candidates,
     }
-
-
-# --- saved files ------------------------------------------------------------------------
-
-
-def read_text(path: Path) -> str:
-    """A UTF-8 text file, or one clear error."""
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise OptimizerError(f"{path}: file not found") from None
-    except UnicodeDecodeError:
-        raise OptimizerError(f"{path}: not UTF-8 text") from None
-    except OSError as err:
-        raise OptimizerError(f"{path}: cannot read ({err.strerror})") from None
-
-
-def load_saved(text: str, where: str, kind: str, version: int, what: str) -> dict[str, Any]:
-    """Read a saved plan or week, checking its format and version."""
-    try:
-        d = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise OptimizerError(f"{where} line {err.lineno}: not valid JSON ({err.msg})") from err
-    if not isinstance(d, dict) or d.get("format") != kind:
-        raise OptimizerError(f'{where}: not a saved {what} (no "format": "{kind}")')
-    if d.get("format_version") != version:
-        raise OptimizerError(
-            f"{where}: {what} format version {d.get('format_version')} is not {version}"
-        )
-    return d
-
-
-def load_plan_json(text: str, where: str) -> dict[str, Any]:
-    """Read a saved daily plan."""
-    return load_saved(text, where, PLAN_FORMAT, FORMAT_VERSION, "meal plan")
-
-
-def load_week_json(text: str, where: str) -> dict[str, Any]:
-    """Read a saved week."""
-    return load_saved(text, where, WEEK_FORMAT, WEEK_FORMAT_VERSION, "week")
-
-
-def read_saved(path: Path) -> tuple[str, dict[str, Any]]:
-    """A saved plan or week (JSON) and its kind for the renderers: "plan" or "week"."""
-    text = read_text(path)
-    try:
-        fmt = json.loads(text).get("format")
-    except (ValueError, AttributeError):
-        fmt = None
-    if fmt == WEEK_FORMAT:
-        return "week", load_week_json(text, str(path))
-    return "plan", load_plan_json(text, str(path))

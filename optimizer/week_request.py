@@ -28,7 +28,8 @@ def week_document(
     profile's [week] table or the default). `keep` ('1-3,5') or `regenerate_day` name the
     days of the saved week `from_file` to keep; `pins` are FOOD[@DAY][:SLOT][=SERVINGS].
     """
-    from optimizer.documents import load_week_json, read_text, week_to_dict
+    from optimizer.documents import week_to_dict
+    from optimizer.saved_files import load_week_json, read_text
     from optimizer.week import parse_pin, solve_week, week_options
 
     opts = week_options(profile, **settings)

@@ -100,7 +100,7 @@ def test_every_registered_renderer_exists(kind):
 # data loaders or explain (nor the documents' builders)
 FORBIDDEN = re.compile(
     r"^(pulp|highspy|optimizer\.(plan|solve|model|foods|explain|realistic|realism|meals|"
-    r"week|whynot|diff|documents|food_info|profile\w*|prices|select|targets|quantities))\b"
+    r"week|whynot|diff|documents|saved_files|food_info|profile\w*|prices|select|targets|quantities))\b"
 )
 
 

@@ -148,7 +148,7 @@ def test_golden(case, kind, fmt, get, monkeypatch):
     if fmt == "html":
         pytest.importorskip("jinja2", reason="HTML needs the report or web extra")
         # the chart is a matplotlib PNG: its bytes depend on the library's version
-        monkeypatch.setattr("optimizer.renderers.week.charts_png", lambda d: "PNG")
+        monkeypatch.setattr("optimizer.renderers.week_html.charts_png", lambda d: "PNG")
     text = render(kind, fmt, get())
     path = GOLDEN / f"{case}-{kind}.{EXT[fmt]}"
     if os.environ.get("UPDATE_GOLDEN"):

@@ -15,8 +15,8 @@ import pytest
 pytest.importorskip("starlette", reason="the web extra is not installed")
 from starlette.testclient import TestClient  # noqa: E402
 
-from optimizer.documents import load_plan_json  # noqa: E402
 from optimizer.profile_io import load_profile  # noqa: E402
+from optimizer.saved_files import load_plan_json  # noqa: E402
 from optimizer.web.app import create_app  # noqa: E402
 from optimizer.web.state import Workbench  # noqa: E402
 from tests.conftest import table  # noqa: E402

@@ -13,7 +13,8 @@ from optimizer.documents import week_to_dict
 from optimizer.profile import Profile
 from optimizer.quantities import SHARES
 from optimizer.renderers.text import usd
-from optimizer.renderers.week import render_week_html, render_week_table
+from optimizer.renderers.week import render_week_table
+from optimizer.renderers.week_html import render_week_html
 from optimizer.week import WeekOptions, check_variety, solve_week
 
 

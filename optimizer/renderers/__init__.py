@@ -32,7 +32,7 @@ REGISTRY: dict[str, dict[str, str]] = {
     "week": {
         "table": "week:render_week_table",
         "markdown": "week:render_week_markdown",
-        "html": "week:render_week_html",
+        "html": "week_html:render_week_html",
         "json": JSON,
         "csv": "week:render_week_csv",
     },

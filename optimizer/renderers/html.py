@@ -36,11 +36,11 @@ def template_env() -> Any:
     from optimizer.renderers.text import label, num, usd
     from optimizer.renderers.week import (
         day_rows,
-        nutrient_rows,
         optimality_text,
         render_week_explanation,
         targets_note,
     )
+    from optimizer.renderers.week_html import nutrient_rows
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("optimizer", "templates"),
