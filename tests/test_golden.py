@@ -164,3 +164,15 @@ def test_every_golden_file_belongs_to_a_case():
     names = {f"{case}-{kind}.{EXT[fmt]}" for case, kind, fmt, _ in (p.values for p in PARAMS)}
     stray = {p.name for p in GOLDEN.iterdir()} - names - {"plan_tiny.html"}
     assert not stray, f"golden files no case writes: {sorted(stray)}"
+
+
+def test_week_servings_are_shown_to_two_decimals():
+    # continuous amounts (the default --step 0) gave "1.09756 x 1 cup" before
+    import copy
+
+    d = copy.deepcopy(tiny_week())
+    d["items"][0]["servings"] = 1.09756
+    d["shopping_list"]["foods"][0]["servings"] = 0.0677249
+    text = render("week", "table", d)
+    assert f"1.1 x {d['items'][0]['serving_desc']}" in text
+    assert "0.07 x" in text and "1.09756" not in text and "0.0677249" not in text

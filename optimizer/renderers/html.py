@@ -33,7 +33,7 @@ def template_env() -> Any:
         source_refs,
         target_text,
     )
-    from optimizer.renderers.text import label, num, usd
+    from optimizer.renderers.text import label, num, servings, usd
     from optimizer.renderers.week import (
         day_rows,
         optimality_text,
@@ -57,6 +57,7 @@ def template_env() -> Any:
         target_text=target_text,
         kind_text=kind_text,
         shadow_text=shadow_text,
+        servings=servings,
     )
     env.globals.update(
         chart_svg=lambda d, width=520: Markup(nutrient_chart_svg(d, width=width)),

@@ -86,6 +86,11 @@ def usd(x: float) -> str:
     return f"${x:,.2f}"
 
 
+def servings(x: float) -> str:
+    """Household servings for people: at most two decimals, no trailing zeros (1.1, 0.5)."""
+    return f"{round(x, 2):g}"
+
+
 def signed_usd(x: float) -> str:
     return ("+" if x >= 0 else "-") + usd(abs(x))
 

@@ -8,7 +8,7 @@ import io
 from typing import Any
 
 from optimizer.renderers.plan import realism_lines
-from optimizer.renderers.text import label, num, table, usd
+from optimizer.renderers.text import label, num, servings, table, usd
 
 KEY_NUTRIENTS = ("energy_kcal", "magnesium_mg", "potassium_mg", "calcium_mg", "sodium_mg")
 
@@ -53,7 +53,7 @@ def optimality_text(d: dict[str, Any]) -> str:
 
 
 def _amount(it: dict[str, Any]) -> str:
-    return f"{it['servings']:g} x {it['serving_desc']}"
+    return f"{servings(it['servings'])} x {it['serving_desc']}"
 
 
 def _day_nutrients(day: dict[str, Any]) -> str:
@@ -150,7 +150,7 @@ def render_shopping_text(shop: dict[str, Any]) -> list[str]:
             [
                 "  " + r["name"][:50],
                 num(r["buy_grams"], "g"),
-                f"{r['servings']:g} x {r['serving_desc']}"[:40],
+                f"{servings(r['servings'])} x {r['serving_desc']}"[:40],
                 usd(r["cost_usd"]),
             ]
         )
@@ -198,8 +198,8 @@ def render_week_markdown(d: dict[str, Any]) -> str:
         "|---|---|--:|---|--:|",
     ]
     out += [
-        f"| {r['section']} | {r['name']} | {num(r['buy_grams'], 'g')} | {r['servings']:g} x "
-        f"{r['serving_desc']} | {usd(r['cost_usd'])} |"
+        f"| {r['section']} | {r['name']} | {num(r['buy_grams'], 'g')} | "
+        f"{servings(r['servings'])} x {r['serving_desc']} | {usd(r['cost_usd'])} |"
         for r in d["shopping_list"]["foods"]
     ]
     out += [
