@@ -125,7 +125,7 @@ def explanation_document(
     return explanation_dict(solve_plan(foods, supplements, profile, price_year, where))
 
 
-def diagnosis_to_dict(d) -> dict[str, Any]:  # noqa: ANN001 (explain.Diagnosis)
+def diagnosis_to_dict(d) -> dict[str, Any]:  # noqa: ANN001 (diagnosis.Diagnosis)
     """The infeasibility report as plain data: each shortfall with its % of the target."""
     shortfalls = []
     for s in d.shortfalls:

@@ -138,7 +138,7 @@ def solve_plan(
     model = build_model(foods, supps, targets, lb, ub, supp_ub, objective=objective, where=source)
     outcome = solve_few_integers(model.prob, model.units)
     if outcome.status == "infeasible":
-        from optimizer.explain import diagnose_infeasible
+        from optimizer.diagnosis import diagnose_infeasible
 
         diagnosis = diagnose_infeasible(model, targets)
         raise InfeasibleError(diagnosis.message(), diagnosis)

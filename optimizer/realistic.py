@@ -128,6 +128,21 @@ def realism_rules(
     return keep, rules
 
 
+@dataclass(frozen=True)
+class DayProblem:
+    """What a day is solved from, once the profile is applied to the tables."""
+
+    foods: pd.DataFrame
+    supps: pd.DataFrame
+    targets: list
+    profile: Profile
+    food_lb: np.ndarray
+    food_ub: np.ndarray
+    supp_ub: np.ndarray
+    objective: str
+    where: str
+
+
 def solve_realistic(
     foods: pd.DataFrame,
     supps: pd.DataFrame,
@@ -140,103 +155,107 @@ def solve_realistic(
     where: str,
 ) -> RealisticSolution:
     """The least-cost day of meals people eat that meets every target."""
-    from optimizer.explain import diagnose_infeasible
-
-    free = build_model(foods, supps, targets, food_lb, food_ub, supp_ub, objective, where=where)
-    free_out = solve_few_integers(free.prob, free.units)
-    if free_out.status == "infeasible":
-        diagnosis = diagnose_infeasible(free, targets)
-        raise InfeasibleError(diagnosis.message(), diagnosis)
-    if not free_out.has_solution:
-        raise SolverError(f"HiGHS stopped with status '{free_out.status}' and no plan")
-    keep, rules = realism_rules(foods, profile, food_ub, food_lb)
-    idx = np.flatnonzero(keep)
-    sub, sub_rules = foods.iloc[idx], rules.subset(idx)
-    bound = build_model(
-        sub, supps, targets, np.zeros(len(idx)), sub_rules.hi, supp_ub, objective, where=where
-    )
-    bound_out = solve_few_integers(bound.prob, [])  # supplements relaxed: a valid bound
-    if bound_out.status != "optimal":
-        diagnosis = diagnose_infeasible(bound, targets)
-        raise InfeasibleError(
-            "No plan of foods people eat, in amounts they eat, meets the targets: "
-            + diagnosis.message().removeprefix("No plan meets the targets: ")
-            + f" Without the realism rules a plan costs ${free_out.objective:.2f}/day "
-            "(--no-realism).",
-            diagnosis,
-        )
-    quantities = resolve_quantities(targets, list(foods.columns), where)
-    group = _groups(sub)
-    typical = np.maximum(sub_rules.lo, 1e-3)
-    must = np.flatnonzero(sub.index.isin([lim.food for lim in profile.food_limits]))
-    shape = shape_for(profile.realism)
-
-    per_slot, per_target = PER_SLOT, PER_TARGET
-    cand, model, outcome, chosen = np.zeros(0, int), None, None, None
-    for _attempt in range(2):
-        cand = pick_candidates(
-            bound,
-            sub,
-            sub_rules.allowed,
-            typical,
-            group,
-            per_slot=per_slot,
-            per_target=per_target,
-            must=must,
-        )
-        model = build_meals(
-            MealModel(
-                sub.iloc[cand],
-                supps,
-                targets,
-                quantities,
-                sub_rules.subset(cand),
-                shape,
-                objective,
-                supp_ub,
-                name="day",
-            )
-        )
-        chosen, outcome = _solve_meals(model)
-        if chosen is not None:
-            break
-        per_slot, per_target = 3 * per_slot, 3 * per_target
-    assert model is not None and outcome is not None
+    day = DayProblem(foods, supps, targets, profile, food_lb, food_ub, supp_ub, objective, where)
+    free = _plain_cost(day)
+    keep, sub, sub_rules, bound, bound_cost = _bound(day, free)
+    cand, model, chosen, outcome = _meals(day, sub, sub_rules, bound)
     if chosen is None:
         raise InfeasibleError(
             "No plan of foods people eat, in amounts and at meals they eat them, was found "
             f"on the {len(cand)} candidate foods (the realism rules relaxed allow one from "
-            f"${bound_out.objective:.2f}/day, so one may exist). Loosen the realism rules "
+            f"${bound_cost:.2f}/day, so one may exist). Loosen the realism rules "
             "(--realism items_per_meal.lunch=6, --realism min_respondents=5) or plan "
-            f"without them (--no-realism: ${free_out.objective:.2f}/day)."
+            f"without them (--no-realism: ${free:.2f}/day)."
         )
-    for v, val in chosen.items():  # the meals (and supplement units) found are held
+    amounts, units, final = _held(model, chosen, len(supps))
+    report = RealismReport(
+        rule_texts(profile.realism), free, bound_cost, int(keep.sum()), len(cand),
+        outcome.status, outcome.mip_gap,
+    )  # fmt: skip
+    return RealisticSolution(
+        model.foods, amounts, units, model, bound, replace(outcome, objective=final), report
+    )
+
+
+def _plain_cost(day: DayProblem) -> float:
+    """The plain least-cost LP: what the targets cost without the realism rules."""
+    from optimizer.diagnosis import diagnose_infeasible
+
+    free = build_model(
+        day.foods, day.supps, day.targets, day.food_lb, day.food_ub, day.supp_ub,
+        day.objective, where=day.where,
+    )  # fmt: skip
+    out = solve_few_integers(free.prob, free.units)
+    if out.status == "infeasible":
+        diagnosis = diagnose_infeasible(free, day.targets)
+        raise InfeasibleError(diagnosis.message(), diagnosis)
+    if not out.has_solution:
+        raise SolverError(f"HiGHS stopped with status '{out.status}' and no plan")
+    return float(out.objective)
+
+
+def _bound(day: DayProblem, free: float):
+    """The foods the rules keep and the LP over them: a proven bound, and the reduced
+    costs that pick the candidates."""
+    from optimizer.diagnosis import diagnose_infeasible
+
+    keep, rules = realism_rules(day.foods, day.profile, day.food_ub, day.food_lb)
+    idx = np.flatnonzero(keep)
+    sub, sub_rules = day.foods.iloc[idx], rules.subset(idx)
+    bound = build_model(
+        sub, day.supps, day.targets, np.zeros(len(idx)), sub_rules.hi, day.supp_ub,
+        day.objective, where=day.where,
+    )  # fmt: skip
+    out = solve_few_integers(bound.prob, [])  # supplements relaxed: a valid bound
+    if out.status != "optimal":
+        diagnosis = diagnose_infeasible(bound, day.targets)
+        raise InfeasibleError(
+            "No plan of foods people eat, in amounts they eat, meets the targets: "
+            + diagnosis.message().removeprefix("No plan meets the targets: ")
+            + f" Without the realism rules a plan costs ${free:.2f}/day (--no-realism).",
+            diagnosis,
+        )
+    return keep, sub, sub_rules, bound, float(out.objective)
+
+
+def _meals(day: DayProblem, sub: pd.DataFrame, sub_rules: FoodRules, bound: Model):
+    """The meal model on the candidates, solved; three times as many if it has no plan."""
+    quantities = resolve_quantities(day.targets, list(day.foods.columns), day.where)
+    group = _groups(sub)
+    typical = np.maximum(sub_rules.lo, 1e-3)
+    must = np.flatnonzero(sub.index.isin([lim.food for lim in day.profile.food_limits]))
+    shape = shape_for(day.profile.realism)
+    per_slot, per_target = PER_SLOT, PER_TARGET
+    for _attempt in range(2):
+        cand = pick_candidates(
+            bound, sub, sub_rules.allowed, typical, group,
+            per_slot=per_slot, per_target=per_target, must=must,
+        )  # fmt: skip
+        model = build_meals(
+            MealModel(
+                sub.iloc[cand], day.supps, day.targets, quantities, sub_rules.subset(cand),
+                shape, day.objective, day.supp_ub, name="day",
+            )
+        )  # fmt: skip
+        chosen, outcome = _solve_meals(model)
+        if chosen is not None:
+            break
+        per_slot, per_target = 3 * per_slot, 3 * per_target
+    return cand, model, chosen, outcome
+
+
+def _held(model: MealModel, chosen: dict, n_supps: int):
+    """The meals (and supplement units) found held, the LP re-solved and re-checked."""
+    for v, val in chosen.items():
         v.lowBound = v.upBound = val
     final = run_highs(model.prob, mip=False, presolve=False)
     if final.status != "optimal":
         raise SolverError(f"the plan's meals could not be re-solved ('{final.status}')")
     xs, us = model.solution()
-    units = np.array([us.get((j, 0), 0.0) for j in range(len(supps))])
+    units = np.array([us.get((j, 0), 0.0) for j in range(n_supps)])
     amounts = {(i, s): v for (i, _d, s), v in xs.items()}
     _recheck(model, amounts, units)
-    report = RealismReport(
-        rule_texts(profile.realism),
-        float(free_out.objective),
-        float(bound_out.objective),
-        int(keep.sum()),
-        len(cand),
-        outcome.status,
-        outcome.mip_gap,
-    )
-    return RealisticSolution(
-        model.foods,
-        amounts,
-        units,
-        model,
-        bound,
-        replace(outcome, objective=final.objective),
-        report,
-    )
+    return amounts, units, final.objective
 
 
 def _solve_meals(model: MealModel) -> tuple[dict | None, SolveOutcome]:

@@ -430,96 +430,96 @@ def dive(
     """A solution of a MILP with binaries and a few small integers, from LPs alone.
 
     The LP relaxation is solved once and then re-solved warm after each change of
-    bounds on the same HiGHS instance: binaries at 1 are held there; of the fractional
-    ones, the one nearest to 1 is set to 1 (or to 0 if that leaves no solution); when
-    no binary is fractional the integers are rounded up one by one the same way. The
-    work is fixed by the LP count, so the same problem gives the same answer anywhere.
-    Returns None when it runs into a dead end (the caller then asks HiGHS's MIP).
+    bounds on the same HiGHS instance: binaries at 1 are held there; one fractional
+    binary is set to 1 (or to 0 if that leaves no solution), chosen by `order` ("max":
+    nearest to 1; "half": nearest to 1/2; "min": nearest to 0; "probe": of the PROBES
+    nearest to 1, the one whose LP rises least); when no binary is fractional the
+    integers are rounded one by one the same way. The work is fixed by the LP count, so
+    the same problem gives the same answer anywhere. Returns None at a dead end (the
+    caller then asks HiGHS's MIP).
     """
-    solver = BulkHiGHS(msg=False, mip=False, presolve="off")
-    include_variables(prob, binaries + integers)
-    solver.createAndConfigureSolver(prob)
-    solver.buildSolverModel(prob)
-    h: highspy.Highs = prob.solverModel
-    h.run()
-    first = _outcome(h, False)
-    if first.status != "optimal":
+    d = _Diver(prob, binaries, integers)
+    if not d.run():
         return None
-    lp_bound = float(first.objective)
-    b_cols = np.array(_columns(prob, binaries), dtype=np.int32)
-    i_cols = np.array(_columns(prob, integers), dtype=np.int32)
-    lp = h.getLp()
-    lo = np.array(lp.col_lower_, dtype=float)
-    hi = np.array(lp.col_upper_, dtype=float)
-    lps = 1
+    lp_bound = float(d.h.getObjectiveValue())
+    while d.lps < max_lps:
+        x = np.array(d.h.getSolution().col_value)
+        xb = x[d.b_cols]
+        up = d.b_cols[(xb > 1 - 1e-6) & (d.lo[d.b_cols] < 0.5)]
+        if len(up):  # hold what the LP already eats whole
+            d.lo[up] = 1.0
+            if not d.run():
+                return None
+            continue
+        frac = np.flatnonzero((xb > 1e-6) & (xb < 1 - 1e-6))
+        if len(frac):
+            k = d.choose(frac, xb, order)
+            if not d.fix(int(d.b_cols[k]), 1.0, 0.0):
+                return None
+            continue
+        xi = x[d.i_cols]
+        ifrac = np.flatnonzero(np.abs(xi - np.round(xi)) > 1e-6)
+        if len(ifrac):
+            col, v = int(d.i_cols[ifrac[0]]), xi[ifrac[0]]
+            if not d.fix(col, float(np.ceil(v)), float(np.floor(v))):
+                return None
+            continue
+        cols = [*d.b_cols, *d.i_cols]
+        values = {v: float(np.round(x[c])) for v, c in zip(binaries + integers, cols, strict=True)}
+        return DiveResult(values, float(d.h.getObjectiveValue()), lp_bound, d.lps)
+    return None
 
-    def run() -> bool:
-        nonlocal lps
-        lps += 1
-        h.changeColsBounds(len(lo), np.arange(len(lo), dtype=np.int32), lo, hi)
-        h.run()
-        return _outcome(h, False).status == "optimal"
 
-    def try_fix(col: int, value: float, fallback: float | None) -> bool:
-        old_lo, old_hi = lo[col], hi[col]
-        lo[col] = hi[col] = value
-        if run():
-            return True
-        if fallback is None:
-            lo[col], hi[col] = old_lo, old_hi
-            return False
-        lo[col] = hi[col] = fallback
-        if run():
-            return True
-        lo[col], hi[col] = old_lo, old_hi
+class _Diver:
+    """One HiGHS instance holding a problem's LP relaxation, re-solved warm."""
+
+    def __init__(self, prob: pulp.LpProblem, binaries: list, integers: list) -> None:
+        solver = BulkHiGHS(msg=False, mip=False, presolve="off")
+        include_variables(prob, binaries + integers)
+        solver.createAndConfigureSolver(prob)
+        solver.buildSolverModel(prob)
+        self.h: highspy.Highs = prob.solverModel
+        self.b_cols = np.array(_columns(prob, binaries), dtype=np.int32)
+        self.i_cols = np.array(_columns(prob, integers), dtype=np.int32)
+        lp = self.h.getLp()
+        self.lo = np.array(lp.col_lower_, dtype=float)
+        self.hi = np.array(lp.col_upper_, dtype=float)
+        self.lps = 0
+
+    def run(self) -> bool:
+        """Re-solve with the current bounds; True when the LP has a solution."""
+        self.lps += 1
+        n = len(self.lo)
+        self.h.changeColsBounds(n, np.arange(n, dtype=np.int32), self.lo, self.hi)
+        self.h.run()
+        return _outcome(self.h, False).status == "optimal"
+
+    def fix(self, col: int, value: float, fallback: float) -> bool:
+        """Fix a column at `value`, or at `fallback` if that has no solution."""
+        old = self.lo[col], self.hi[col]
+        for v in (value, fallback):
+            self.lo[col] = self.hi[col] = v
+            if self.run():
+                return True
+        self.lo[col], self.hi[col] = old
         return False
 
-    while lps < max_lps:
-        x = np.array(h.getSolution().col_value)
-        xb = x[b_cols]
-        up = b_cols[(xb > 1 - 1e-6) & (lo[b_cols] < 0.5)]
-        if len(up):  # hold what the LP already eats whole
-            lo[up] = 1.0
-            if not run():
-                lo[up] = 0.0
-                run()
-                break
-            continue
-        frac = (xb > 1e-6) & (xb < 1 - 1e-6)
-        if frac.any():
-            idx = np.flatnonzero(frac)
-            if order == "max":
-                k = int(idx[np.argmax(xb[frac])])
-            elif order == "min":
-                k = int(idx[np.argmin(xb[frac])])
-            elif order == "half":  # nearest to 1/2
-                k = int(idx[np.argmin(np.abs(xb[frac] - 0.5))])
-            else:  # "probe": of the PROBES largest, the one whose LP rises least at 1
-                top = idx[np.argsort(-xb[frac], kind="stable")[:PROBES]]
-                best_k, best_obj = int(top[0]), np.inf
-                for cand in top:
-                    col = int(b_cols[cand])
-                    old_lo = lo[col]
-                    lo[col] = 1.0
-                    if run():
-                        obj = h.getObjectiveValue()
-                        if obj < best_obj - 1e-12:
-                            best_k, best_obj = int(cand), obj
-                    lo[col] = old_lo
-                k = best_k
-                run()
-            if not try_fix(int(b_cols[k]), 1.0, 0.0):
-                return None
-            continue
-        xi = x[i_cols] if len(i_cols) else np.zeros(0)
-        ifrac = np.abs(xi - np.round(xi)) > 1e-6
-        if ifrac.any():
-            k = int(np.flatnonzero(ifrac)[0])
-            col, v = int(i_cols[k]), xi[k]
-            if not try_fix(col, float(np.ceil(v)), float(np.floor(v))):
-                return None
-            continue
-        values = {v: float(np.round(x[c])) for v, c in zip(binaries, b_cols, strict=True)}
-        values.update({v: float(np.round(x[c])) for v, c in zip(integers, i_cols, strict=True)})
-        return DiveResult(values, float(h.getObjectiveValue()), lp_bound, lps)
-    return None
+    def choose(self, frac: np.ndarray, xb: np.ndarray, order: str) -> int:
+        """Which fractional binary (position in b_cols) to set to 1 next."""
+        if order == "max":
+            return int(frac[np.argmax(xb[frac])])
+        if order == "min":
+            return int(frac[np.argmin(xb[frac])])
+        if order == "half":
+            return int(frac[np.argmin(np.abs(xb[frac] - 0.5))])
+        top = frac[np.argsort(-xb[frac], kind="stable")[:PROBES]]
+        best_k, best_obj = int(top[0]), np.inf
+        for k in top:
+            col = int(self.b_cols[k])
+            old = self.lo[col]
+            self.lo[col] = 1.0
+            if self.run() and self.h.getObjectiveValue() < best_obj - 1e-12:
+                best_k, best_obj = int(k), self.h.getObjectiveValue()
+            self.lo[col] = old
+        self.run()
+        return best_k

@@ -84,7 +84,7 @@ class WhyNot:
     price_year: str = ""
     limits: list[LimitChange] = field(default_factory=list)
     foods: list[FoodChange] = field(default_factory=list)
-    diagnosis: Any = None  # explain.Diagnosis when no plan can include the serving
+    diagnosis: Any = None  # diagnosis.Diagnosis when no plan can include the serving
 
     @property
     def extra_cost_usd(self) -> float | None:

@@ -17,6 +17,7 @@ import pulp
 from optimizer.errors import ProfileError
 from optimizer.meals import MealModel, build_meals
 from optimizer.rows import affine
+from optimizer.week.checks import servings_per_unit
 from optimizer.week.options import USUAL_INTAKE, Pin
 from optimizer.week.state import Assignment, SearchContext
 
@@ -64,7 +65,7 @@ def build_week_model(ctx: SearchContext, spec: DaysSpec, name: str = "week") -> 
         m.define_rotation(spec.adjacent, spec.exempt)
     m.define_distinct_days(spec.not_copies)
     m.define_forbidden(spec.forbid)
-    m.define_pins(spec.pins, ctx.step[idx] * _servings_per_unit(ctx.foods.iloc[idx]))
+    m.define_pins(spec.pins, ctx.step[idx] * servings_per_unit(ctx.foods.iloc[idx]))
     m.define_kept(spec.kept)
     return m
 
@@ -206,8 +207,3 @@ class WeekModel(MealModel):
         for (j, d), u in self.u.items():
             if d in days:
                 u.lowBound = u.upBound = float(kept.units.get((j, d), 0))
-
-
-def _servings_per_unit(foods) -> np.ndarray:
-    srv = foods["serving_units"].to_numpy(float)
-    return 1.0 / np.where(np.isnan(srv) | (srv <= 0), 1.0, srv)

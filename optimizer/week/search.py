@@ -31,56 +31,9 @@ def reoptimize(
     ctx: SearchContext, cur: Assignment, free: list[int], result: SearchResult
 ) -> Assignment | None:
     """Re-solve the days in `free` with every other day of `cur` held fixed."""
-    opts, group = ctx.opts, ctx.group
-    free_set = set(free)
-    fixed = cur.without(free)
-    food_days: dict[int, set[int]] = {}  # per variety group: days eaten
-    protein_days: dict[int, set[int]] = {}
-    for (i, d, _s), v in fixed.steps.items():
-        if v > 0:
-            food_days.setdefault(int(group[i]), set()).add(d)
-            if ctx.protein[i]:
-                protein_days.setdefault(int(group[i]), set()).add(d)
-    daily_groups = set(group[ctx.foods.index.isin(list(opts.daily_pins()))].tolist())
-    unlimited = daily_groups | set(ctx.free_days)
-    used = np.array([len(food_days.get(int(g), ())) for g in group])
-    max_days = np.where(np.isin(group, list(unlimited)), opts.days, opts.max_days_per_food - used)
-    idx = np.flatnonzero(max_days >= 1)
+    spec = days_spec(ctx, cur, free)
+    idx = spec.foods
     local = {int(i): k for k, i in enumerate(idx)}
-    forbid = set()
-    if opts.rotate_protein:
-        for i in idx:
-            if not ctx.protein[i] or group[i] in daily_groups:
-                continue
-            days = protein_days.get(int(group[i]), ())
-            for k, fd in enumerate(free):
-                if fd - 1 in days or fd + 1 in days:
-                    forbid.add((local[int(i)], k))
-    adjacent = tuple(
-        (a, b) for a in range(len(free)) for b in range(len(free)) if free[b] == free[a] + 1
-    )
-    not_copies = tuple(
-        tuple(local[i] for i in menu)
-        for menu in fixed.menus().values()
-        if all(i in local for i in menu)
-    )
-    ids = set(ctx.foods.index[idx])
-    pins = tuple(
-        replace(p, day=free.index(p.day) if p.day is not None else None)
-        for p in opts.pins
-        if (p.day is None or p.day in free_set) and p.food in ids
-    )
-    spec = DaysSpec(
-        idx,
-        len(free),
-        max_days[idx],
-        frozenset(forbid),
-        adjacent,
-        not_copies,
-        pins,
-        exempt=frozenset(int(g) for g in daily_groups),
-        no_days_limit=frozenset(int(g) for g in unlimited),
-    )
     try:
         m = build_week_model(ctx, spec)
     except ProfileError:
@@ -216,6 +169,61 @@ def _small_first(
     return Assignment(
         {(int(small.foods[k]), free[d], s): v for (k, d, s), v in xs.items()},
         {(j, free[d]): int(round(v)) for (j, d), v in us.items()},
+    )
+
+
+def days_spec(ctx: SearchContext, cur: Assignment, free: list[int]) -> DaysSpec:
+    """What the rest of the week leaves the free days: foods with days left, foods next to
+    a protein day, menus not to copy, the pins of those days."""
+    opts, group = ctx.opts, ctx.group
+    free_set = set(free)
+    fixed = cur.without(free)
+    food_days: dict[int, set[int]] = {}  # per variety group: days eaten
+    protein_days: dict[int, set[int]] = {}
+    for (i, d, _s), v in fixed.steps.items():
+        if v > 0:
+            food_days.setdefault(int(group[i]), set()).add(d)
+            if ctx.protein[i]:
+                protein_days.setdefault(int(group[i]), set()).add(d)
+    daily_groups = set(group[ctx.foods.index.isin(list(opts.daily_pins()))].tolist())
+    unlimited = daily_groups | set(ctx.free_days)
+    used = np.array([len(food_days.get(int(g), ())) for g in group])
+    max_days = np.where(np.isin(group, list(unlimited)), opts.days, opts.max_days_per_food - used)
+    idx = np.flatnonzero(max_days >= 1)
+    local = {int(i): k for k, i in enumerate(idx)}
+    forbid = set()
+    if opts.rotate_protein:
+        for i in idx:
+            if not ctx.protein[i] or group[i] in daily_groups:
+                continue
+            days = protein_days.get(int(group[i]), ())
+            for k, fd in enumerate(free):
+                if fd - 1 in days or fd + 1 in days:
+                    forbid.add((local[int(i)], k))
+    adjacent = tuple(
+        (a, b) for a in range(len(free)) for b in range(len(free)) if free[b] == free[a] + 1
+    )
+    not_copies = tuple(
+        tuple(local[i] for i in menu)
+        for menu in fixed.menus().values()
+        if all(i in local for i in menu)
+    )
+    ids = set(ctx.foods.index[idx])
+    pins = tuple(
+        replace(p, day=free.index(p.day) if p.day is not None else None)
+        for p in opts.pins
+        if (p.day is None or p.day in free_set) and p.food in ids
+    )
+    return DaysSpec(
+        idx,
+        len(free),
+        max_days[idx],
+        frozenset(forbid),
+        adjacent,
+        not_copies,
+        pins,
+        exempt=frozenset(int(g) for g in daily_groups),
+        no_days_limit=frozenset(int(g) for g in unlimited),
     )
 
 

@@ -24,26 +24,24 @@ import numpy as np
 import pandas as pd
 
 from optimizer.candidates import pick_candidates
-from optimizer.errors import InfeasibleError, ProfileError, SolverError
+from optimizer.errors import InfeasibleError, ProfileError
 from optimizer.foods import FoodTable
 from optimizer.kidney import kidney_note
 from optimizer.meals import FoodRules, MealShape
 from optimizer.plan import DISCLAIMER, prepare_inputs
 from optimizer.prices import PriceBasis
 from optimizer.profile import Profile
-from optimizer.quantities import column, resolve_quantities, totals_of
+from optimizer.quantities import column, resolve_quantities
 from optimizer.realism import has_intake
 from optimizer.realistic import RealismReport, realism_rules, rule_texts, shape_for
-from optimizer.rows import nutrient_rows
 from optimizer.solve import solve_few_integers
 from optimizer.targets import Target
-from optimizer.tolerances import STEP_REACH_REL, violates
 from optimizer.variety import variety_groups, variety_key
 from optimizer.week.bound import averaged_day_bound, bound_lp
+from optimizer.week.checks import check_variety, read_week, servings_per_unit  # noqa: F401
 from optimizer.week.options import USUAL_INTAKE, WeekOptions, slots_for
 from optimizer.week.saved import check_pins, kept_items
 from optimizer.week.search import search_week
-from optimizer.week.shopping import section_for
 from optimizer.week.state import Assignment, SearchContext, SearchResult
 
 log = logging.getLogger("optimizer.week")
@@ -138,12 +136,6 @@ def units_per_x(foods: pd.DataFrame, opts: WeekOptions) -> np.ndarray:
     return np.ones(len(foods)) if step is None else step
 
 
-def servings_per_unit(foods: pd.DataFrame) -> np.ndarray:
-    """Household servings in one table unit (1 where the table gives no serving)."""
-    srv = foods["serving_units"].to_numpy(float)
-    return 1.0 / np.where(np.isnan(srv) | (srv <= 0), 1.0, srv)
-
-
 def week_shape(profile: Profile, opts: WeekOptions, realistic: bool) -> MealShape:
     """The meals of each day of the week."""
     base = shape_for(profile.realism) if realistic else MealShape(one_meal_a_day=False)
@@ -173,101 +165,124 @@ def solve_week(
     """The least-cost week found that keeps every daily limit, meal and variety rule."""
     start = time.perf_counter()
     wi = prepare_week(table, supplements, profile, opts, price_year, previous, where)
-    opts, full, bmodel, bout = wi.opts, wi.context, wi.bound_model, wi.bound_outcome
-    foods, rules, group, protein, shape = (
-        full.foods,
-        full.rules,
-        full.group,
-        full.protein,
-        full.shape,
-    )
-    own, keep_items, inp, prices = wi.own, wi.kept, wi.inputs, wi.inputs.prices
-    all_foods, supps, targets, realistic = inp.foods, inp.supps, inp.targets, wi.realistic
-    lower = bout.objective * opts.days
-    tighter, day_prices = averaged_day_bound(full, replace(shape, days=1))
+    opts = wi.opts
+    lower, full = _lower_bound(wi)
+    log.info("lower bound $%.2f (%.1f s)", lower, time.perf_counter() - start)
+    found, ctx = _search(wi, full, profile, deadline=start + opts.time_limit_s)
+    items, sups, days = read_week(ctx, found.week)
+    cost = float(items["cost_usd"].sum() + sups["cost_usd"].sum())
+    log.info("week $%.2f, bound $%.2f, %d sub-problems", cost, lower, found.subproblems)
+    return WeekPlan(
+        profile, opts, list(wi.inputs.targets), items, sups, days, cost, lower,
+        (cost - lower) / cost if cost > 0 else 0.0, None,
+        "stopped_early" if found.stopped_early else "heuristic",
+        time.perf_counter() - start, len(ctx.foods), wi.inputs.prices, table.source,
+        table.version, _notes(wi, profile, found), _drivers(wi),
+        _realism_report(wi, profile, lower, len(ctx.foods), where), wi.staples,
+    )  # fmt: skip
+
+
+def _lower_bound(wi: WeekInputs) -> tuple[float, SearchContext]:
+    """The best proven bound, and the context priced by the averaged day's duals."""
+    full = wi.context
+    lower = wi.bound_outcome.objective * wi.opts.days
+    tighter, day_prices = averaged_day_bound(full, replace(full.shape, days=1))
     if tighter is not None:
         lower = max(lower, tighter)
-    full = replace(full, day_prices=day_prices)
-    log.info("lower bound $%.2f (%.1f s)", lower, time.perf_counter() - start)
+    return lower, replace(full, day_prices=day_prices)
+
+
+def _drivers(wi: WeekInputs) -> list:
+    """The bound LP's binding limits: what drives the week's cost."""
     from optimizer.explain import model_bindings
 
-    b_amount = np.array([v.varValue or 0.0 for v in bmodel.amount])
-    b_units = np.array([v.varValue or 0.0 for v in bmodel.units])
-    drivers = model_bindings(bmodel, b_amount, b_units, bout.objective)
-    pos = {fid: i for i, fid in enumerate(foods.index)}
-    must = {pos[f] for f in own if f in pos} | {
+    m = wi.bound_model
+    amount = np.array([v.varValue or 0.0 for v in m.amount])
+    units = np.array([v.varValue or 0.0 for v in m.units])
+    return model_bindings(m, amount, units, wi.bound_outcome.objective)
+
+
+def _search(
+    wi: WeekInputs, full: SearchContext, profile: Profile, deadline: float
+) -> tuple[SearchResult, SearchContext]:
+    """The day-by-day search on the candidates; once more with more if it runs out."""
+    opts, rules = wi.opts, full.rules
+    pos = {fid: i for i, fid in enumerate(full.foods.index)}
+    must = {pos[f] for f in wi.own if f in pos} | {
         pos[lim.food] for lim in profile.food_limits if lim.food in pos
     }
     typical = np.maximum(rules.lo, full.step)
-    deadline = start + opts.time_limit_s
     per_slot, per_target = opts.candidates_per_slot, opts.sources_per_target
     cand = np.zeros(0, dtype=int)
-    found: SearchResult | None = None
     partial: Assignment | None = None
     for attempt in (1, 2):
         more = pick_candidates(
-            bmodel, foods, rules.allowed, typical, group,
+            wi.bound_model, full.foods, rules.allowed, typical, full.group,
             per_slot=per_slot, per_target=per_target, must=must,
         )  # fmt: skip
         if attempt == 2:
-            more = np.union1d(more, _repair_candidates(full, bmodel, partial, per_slot, typical))
+            more = np.union1d(more, _repair_candidates(full, partial, per_slot, typical))
         old, cand = cand, np.union1d(cand, more)
-        ctx = replace(
-            full,
-            foods=foods.iloc[cand],
-            rules=rules.subset(cand),
-            step=full.step[cand],
-            protein=protein[cand],
-            group=group[cand],
-            deadline=deadline,
-            nodes=opts.sub_nodes,
-        )
-        keep = _kept_assignment(keep_items, ctx, opts)
+        ctx = _candidates_context(full, cand, deadline)
         if partial is not None:
             partial = partial.remapped(np.searchsorted(cand, old))
         log.info("search on %d candidate foods (attempt %d)", len(cand), attempt)
-        found = search_week(ctx, keep, partial, back_off=2 * attempt - 2)
+        found = search_week(ctx, _kept_assignment(wi.kept, ctx), partial, 2 * attempt - 2)
         if found.week is not None:
-            break
+            return found, ctx
         partial = found.made.without(opts.keep_days)
         per_slot, per_target = 2 * per_slot, 2 * per_target
-    assert found is not None
-    if found.week is None:
-        day = found.failed_day
-        where_failed = f": day {day + 1} could not be made" if day is not None else ""
-        clock = " (the time limit cut the search short)" if found.stopped_early else ""
-        raise InfeasibleError(
-            "The search found no week that keeps every daily limit, meal and variety rule "
-            f"on the {len(cand)} candidate foods{where_failed}{clock}. Each day alone is "
-            "possible, so a week may still exist, but none was proven. Loosen "
-            "max_days_per_food (or --variety-by code), max_per_category_per_day, the "
-            "realism rules (--realism ...), or remove pins."
-        )
-    items, sups, days = read_week(ctx, found.week)
-    cost = float(items["cost_usd"].sum() + sups["cost_usd"].sum())
-    gap = (cost - lower) / cost if cost > 0 else 0.0
+    day = found.failed_day
+    where_failed = f": day {day + 1} could not be made" if day is not None else ""
+    clock = " (the time limit cut the search short)" if found.stopped_early else ""
+    raise InfeasibleError(
+        "The search found no week that keeps every daily limit, meal and variety rule "
+        f"on the {len(cand)} candidate foods{where_failed}{clock}. Each day alone is "
+        "possible, so a week may still exist, but none was proven. Loosen "
+        "max_days_per_food (or --variety-by code), max_per_category_per_day, the "
+        "realism rules (--realism ...), or remove pins."
+    )
+
+
+def _candidates_context(full: SearchContext, cand: np.ndarray, deadline: float) -> SearchContext:
+    return replace(
+        full,
+        foods=full.foods.iloc[cand],
+        rules=full.rules.subset(cand),
+        step=full.step[cand],
+        protein=full.protein[cand],
+        group=full.group[cand],
+        deadline=deadline,
+        nodes=full.opts.sub_nodes,
+    )
+
+
+def _notes(wi: WeekInputs, profile: Profile, found: SearchResult) -> list[str]:
+    """The disclaimer, the clinical note, the rules applied, a clock stop if any."""
+    targets = wi.inputs.targets
     kidney = [kidney_note(targets, profile.dialysis, profile.stage.body_weight_kg)]
-    notes = [DISCLAIMER] + (kidney if profile.kidney_disease else []) + inp.notes
+    notes = [DISCLAIMER] + (kidney if profile.kidney_disease else []) + wi.inputs.notes
     if found.stopped_early:
         notes.append(
-            f"The time limit ({opts.time_limit_s:g} s) stopped part of the search early: "
+            f"The time limit ({wi.opts.time_limit_s:g} s) stopped part of the search early: "
             "this week is not the one the same inputs give on an unhurried run."
         )
-    report = None
-    if realistic:
-        free = _free_cost(all_foods, supps, targets, inp, where)
-        report = RealismReport(
-            rule_texts(profile.realism), free * opts.days, lower, int(wi.usable.sum()),
-            len(cand), "heuristic", None,
-        )  # fmt: skip
-    elif profile.realism.enabled:
+    if profile.realism.enabled and not wi.realistic:
         notes.append("Realism rules off: this food table has no intake figures (data/intake.csv).")
-    log.info("week $%.2f, bound $%.2f, %d sub-problems", cost, lower, found.subproblems)
-    return WeekPlan(
-        profile, opts, targets, items, sups, days, cost, lower, gap, None,
-        "stopped_early" if found.stopped_early else "heuristic",
-        time.perf_counter() - start, len(cand), prices, table.source, table.version,
-        notes, drivers, report, wi.staples,
+    return notes
+
+
+def _realism_report(
+    wi: WeekInputs, profile: Profile, lower: float, candidates: int, where: str
+) -> RealismReport | None:
+    """What the week's realism rules cost against the plain LP (None when off)."""
+    if not wi.realistic:
+        return None
+    inp = wi.inputs
+    free = _free_cost(inp.foods, inp.supps, inp.targets, inp, where)
+    return RealismReport(
+        rule_texts(profile.realism), free * wi.opts.days, lower, int(wi.usable.sum()),
+        candidates, "heuristic", None,
     )  # fmt: skip
 
 
@@ -322,7 +337,7 @@ def prepare_week(
         foods, supps, targets, rules, inp.supp_ub, opts, inp.objective, where, is_staple
     )
     if bout.status != "optimal":
-        from optimizer.explain import diagnose_infeasible
+        from optimizer.diagnosis import diagnose_infeasible
 
         diagnosis = diagnose_infeasible(bmodel, targets)
         raise InfeasibleError(
@@ -368,7 +383,7 @@ def _free_cost(foods, supps, targets, inp, where: str) -> float:
 
 
 def _repair_candidates(
-    ctx: SearchContext, bmodel, partial: Assignment | None, per_slot: int, typical: np.ndarray
+    ctx: SearchContext, partial: Assignment | None, per_slot: int, typical: np.ndarray
 ) -> np.ndarray:
     """More candidates for the days still to make: the daily LP's picks among the foods
     whose variety group the days made have not used up."""
@@ -404,7 +419,7 @@ def _x(v: float) -> float:
     return float(r) if abs(v - r) < 1e-6 else float(v)
 
 
-def _kept_assignment(kept: dict, ctx: SearchContext, opts: WeekOptions) -> Assignment:
+def _kept_assignment(kept: dict, ctx: SearchContext) -> Assignment:
     """The kept days of a saved week, in the search's food positions and steps."""
     pos = {fid: i for i, fid in enumerate(ctx.foods.index)}
     spos = {sid: j for j, sid in enumerate(ctx.supps.index)}
@@ -419,158 +434,3 @@ def _kept_assignment(kept: dict, ctx: SearchContext, opts: WeekOptions) -> Assig
         if it["id"] in spos
     }
     return Assignment(steps, units)
-
-
-ITEM_COLUMNS = [
-    "day",
-    "slot",
-    "id",
-    "name",
-    "category",
-    "section",
-    "servings",
-    "serving_desc",
-    "amount_units",
-    "grams",
-    "cost_usd",
-]
-
-
-def read_week(
-    ctx: SearchContext, week: Assignment
-) -> tuple[pd.DataFrame, pd.DataFrame, list[pd.DataFrame]]:
-    """Items, supplements and each day's nutrient rows, re-checked from the table."""
-    opts, foods, supps = ctx.opts, ctx.foods, ctx.supps
-    rows = []
-    for (i, d, s), k in week.steps.items():
-        if k <= 0:
-            continue
-        f = foods.iloc[i]
-        units = k * ctx.step[i]
-        rows.append(
-            {
-                "day": d + 1,
-                "slot": s,
-                "id": str(foods.index[i]),
-                "name": f["name"],
-                "category": f["category"],
-                "section": section_for(str(f["category"])),
-                "servings": units * servings_per_unit(foods)[i],
-                "serving_desc": f["serving_desc"],
-                "amount_units": units,
-                "grams": units * f["unit_g"],
-                "cost_usd": units * f["cost_usd"],
-            }
-        )
-    order = {s: k for k, s in enumerate(opts.slots)}
-    items = pd.DataFrame(rows, columns=ITEM_COLUMNS).sort_values(
-        ["day", "slot", "cost_usd", "id"],
-        key=lambda c: c.map(order) if c.name == "slot" else c,
-        ascending=[True, True, False, True],
-        ignore_index=True,
-    )
-    srows = [
-        {
-            "day": d + 1,
-            "id": str(supps.index[j]),
-            "name": supps.iloc[j]["name"],
-            "units": float(k),
-            "unit_label": supps.iloc[j]["unit_label"],
-            "cost_usd": k * supps.iloc[j]["cost_usd"],
-        }
-        for (j, d), k in sorted(week.units.items(), key=lambda kv: (kv[0][1], kv[0][0]))
-        if k > 0
-    ]
-    sups = pd.DataFrame(srows, columns=["day", "id", "name", "units", "unit_label", "cost_usd"])
-    _check_portions(ctx, week)
-    days = [_check_day(ctx, week, d) for d in range(opts.days)]
-    _check_weekly(ctx, week)
-    return items, sups, days
-
-
-def _check_day(ctx: SearchContext, week: Assignment, d: int) -> pd.DataFrame:
-    """One day's nutrient rows from the table; a broken limit is an error."""
-    amount = np.zeros(len(ctx.foods))
-    for (i, day, _s), k in week.steps.items():
-        if day == d:
-            amount[i] += k * ctx.step[i]
-    units = np.zeros(len(ctx.supps))
-    for (j, day), k in week.units.items():
-        if day == d:
-            units[j] += k
-    cols = sorted({c for q in ctx.quantities.values() for c in q.columns()})
-    totals = totals_of(ctx.foods, amount, ctx.supps, units, cols)
-    rows = nutrient_rows(
-        list(ctx.targets),
-        ctx.quantities,
-        totals,
-        floor=ctx.floor,
-        reach_rel=STEP_REACH_REL,
-        where=f"day {d + 1} of the week",
-    )
-    for r in rows:
-        r.pop("pct_of_target")
-    return pd.DataFrame(rows)
-
-
-def _check_portions(ctx: SearchContext, week: Assignment) -> None:
-    """Each food's amount at a meal and in a day within its rules; meals it may go in."""
-    r = ctx.rules
-    per_day: dict[tuple[int, int], float] = {}
-    meals: dict[tuple[int, int], int] = {}
-    for (i, d, s), k in week.steps.items():
-        if k <= 0:
-            continue
-        units = k * ctx.step[i]
-        if not r.allowed[i, ctx.opts.slots.index(s)]:
-            raise SolverError(f"day {d + 1}: {ctx.foods.index[i]} is at {s}, not its meal")
-        if violates(units, r.lo[i], "min") or violates(units, r.hi[i], "max"):
-            raise SolverError(f"day {d + 1}: {ctx.foods.index[i]} at {s} is outside its portion")
-        per_day[(i, d)] = per_day.get((i, d), 0.0) + units
-        meals[(i, d)] = meals.get((i, d), 0) + 1
-    for (i, d), units in per_day.items():
-        if meals[(i, d)] > r.meals_of(i) and ctx.shape.one_meal_a_day:
-            raise SolverError(f"day {d + 1}: {ctx.foods.index[i]} is at too many meals")
-        if r.day_hi is not None and violates(units, r.day_hi[i], "max"):
-            raise SolverError(f"day {d + 1}: {ctx.foods.index[i]} is above its daily most")
-
-
-def _check_weekly(ctx: SearchContext, week: Assignment) -> None:
-    """The weekly-average minimums, re-checked over the week's days."""
-    opts = ctx.opts
-    if not opts.weekly_average:
-        return
-    for t in ctx.targets:
-        if t.name not in USUAL_INTAKE or t.min is None:
-            continue
-        total = sum(
-            k * ctx.step[i] * column(ctx.foods, t.name)[i] for (i, _d, _s), k in week.steps.items()
-        )
-        total += sum(k * column(ctx.supps, t.name)[j] for (j, _d), k in week.units.items())
-        if violates(total, t.min * opts.days, "min"):
-            raise SolverError(f"the week breaks the weekly average of {t.name}")
-
-
-def check_variety(week: WeekPlan) -> list[str]:
-    """Every variety rule, checked from the returned items; returns the violations."""
-    o, items, bad = week.options, week.items, []
-    key = items["name"].astype(str).map(lambda n: variety_key(n, o.variety_by))
-    daily = set(key[items["id"].isin(list(o.daily_pins()))])  # pinned for every day
-    daily |= {variety_key(n) for n in week.staples}  # staples: no days limit
-    for food, n in items.groupby(key)["day"].nunique().items():
-        if n > o.max_days_per_food and food not in daily:
-            bad.append(f"{food} on {n} days")
-    for (d, food), n in items.groupby(["day", key])["id"].nunique().items():
-        if n > o.max_per_category_per_day:
-            bad.append(f"day {d}: {n} kinds of {food}")
-    per_cat = items.groupby(["day", "category"])["id"].nunique()
-    for (d, c), n in per_cat.items():
-        if n > o.max_per_category_per_day:
-            bad.append(f"day {d}: {n} foods of {c}")
-    menus = {d: frozenset(g) for d, g in items.groupby("day")["id"]}
-    seen: dict[frozenset, int] = {}
-    for d, menu in sorted(menus.items()):
-        if menu in seen:
-            bad.append(f"day {d} eats the same foods as day {seen[menu]}")
-        seen.setdefault(menu, d)
-    return bad
