@@ -18,7 +18,7 @@ import pulp
 from optimizer.model import Model, build_model
 from optimizer.quantities import column, totals_of
 from optimizer.rows import RowSpec, affine
-from optimizer.solve import solve_few_integers
+from optimizer.solve import SolveStatus, solve_few_integers
 from optimizer.targets import Target
 from optimizer.tolerances import TOL, is_tight
 
@@ -123,7 +123,7 @@ def diagnose_infeasible(model: Model, targets: list[Target]) -> Diagnosis:
     em.prob.setObjective(affine(objective + cost_pairs))
     prob, amount, units = em.prob, em.amount, em.units
     outcome = solve_few_integers(prob, units)
-    if outcome.status != "optimal":
+    if outcome.status != SolveStatus.OPTIMAL:
         return Diagnosis(
             [],
             ["the safety limits and per-food caps alone admit no plan"],

@@ -19,7 +19,7 @@ from optimizer.realism import MEALS, has_intake
 from optimizer.realistic import RealismReport, solve_realistic
 from optimizer.rows import nutrient_rows
 from optimizer.select import food_bounds, screen_and_select, select_supplements
-from optimizer.solve import SolveOutcome, solve_few_integers
+from optimizer.solve import SolveOutcome, SolveStatus, solve_few_integers
 from optimizer.targets import Target, supplemental_magnesium_ul
 from optimizer.tolerances import AMOUNT_EPS, VERIFY_REL, violates
 
@@ -137,12 +137,12 @@ def solve_plan(
         )
     model = build_model(foods, supps, targets, lb, ub, supp_ub, objective=objective, where=source)
     outcome = solve_few_integers(model.prob, model.units)
-    if outcome.status == "infeasible":
+    if outcome.status == SolveStatus.INFEASIBLE:
         from optimizer.diagnosis import diagnose_infeasible
 
         diagnosis = diagnose_infeasible(model, targets)
         raise InfeasibleError(diagnosis.message(), diagnosis)
-    if outcome.status != "optimal" or not outcome.has_solution:
+    if outcome.status != SolveStatus.OPTIMAL or not outcome.has_solution:
         raise SolverError(f"HiGHS stopped with status '{outcome.status}' and no plan")
     amount = np.array([v.varValue or 0.0 for v in model.amount])
     units = np.array([round(v.varValue or 0.0) for v in model.units], dtype=float)

@@ -27,7 +27,7 @@ from optimizer.profile import Profile
 from optimizer.quantities import resolve_quantities, totals_of
 from optimizer.realism import INTAKE_SOURCE, MEALS, RealismOptions, eaten_mask, food_rules
 from optimizer.rows import nutrient_rows
-from optimizer.solve import SolveOutcome, dive, run_highs, solve_few_integers
+from optimizer.solve import SolveOutcome, SolveStatus, dive, run_highs, solve_few_integers
 from optimizer.tolerances import AMOUNT_EPS, violates
 from optimizer.variety import variety_groups
 
@@ -49,7 +49,7 @@ class RealismReport:
     lower_bound_usd: float  # proven: no plan keeping the rules costs less
     foods_eaten: int  # allowed foods that enough people eat
     candidates: int  # foods the MILP chose from
-    status: str  # "optimal" (on the candidates) or "node_limit"
+    status: SolveStatus  # of the meals: optimal (on the candidates), a limit, or a dive
     milp_gap: float | None
 
 
@@ -186,7 +186,7 @@ def _plain_cost(day: DayProblem) -> float:
         day.objective, where=day.where,
     )  # fmt: skip
     out = solve_few_integers(free.prob, free.units)
-    if out.status == "infeasible":
+    if out.status == SolveStatus.INFEASIBLE:
         diagnosis = diagnose_infeasible(free, day.targets)
         raise InfeasibleError(diagnosis.message(), diagnosis)
     if not out.has_solution:
@@ -207,7 +207,7 @@ def _bound(day: DayProblem, free: float):
         day.objective, where=day.where,
     )  # fmt: skip
     out = solve_few_integers(bound.prob, [])  # supplements relaxed: a valid bound
-    if out.status != "optimal":
+    if out.status != SolveStatus.OPTIMAL:
         diagnosis = diagnose_infeasible(bound, day.targets)
         raise InfeasibleError(
             "No plan of foods people eat, in amounts they eat, meets the targets: "
@@ -249,7 +249,7 @@ def _held(model: MealModel, chosen: dict, n_supps: int):
     for v, val in chosen.items():
         v.lowBound = v.upBound = val
     final = run_highs(model.prob, mip=False, presolve=False)
-    if final.status != "optimal":
+    if final.status != SolveStatus.OPTIMAL:
         raise SolverError(f"the plan's meals could not be re-solved ('{final.status}')")
     xs, us = model.solution()
     units = np.array([us.get((j, 0), 0.0) for j in range(n_supps)])
@@ -274,7 +274,9 @@ def _solve_meals(model: MealModel) -> tuple[dict | None, SolveOutcome]:
         if d is not None and (found is None or d.objective < found.objective - 1e-12):
             found = d
     if found is not None and found.objective - found.lp_bound <= DIVE_GAP * abs(found.objective):
-        return found.values, SolveOutcome("dive", True, found.objective, None, found.lp_bound, 0.0)
+        return found.values, SolveOutcome(
+            SolveStatus.DIVE, True, found.objective, None, found.lp_bound, 0.0
+        )
     outcome = run_highs(
         model.prob,
         time_limit=SAFETY_SECONDS,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 
 import highspy
 import numpy as np
@@ -238,11 +239,35 @@ class BulkHiGHS(pulp.HiGHS):
             return result
 
 
+class SolveStatus(StrEnum):
+    """How a solve ended (a str, so documents and messages carry its value)."""
+
+    OPTIMAL = "optimal"  # proven (to the gap asked for, for a MIP)
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    TIME_LIMIT = "time_limit"  # the clock: only ever a safety net
+    NODE_LIMIT = "node_limit"  # a work limit
+    ITERATION_LIMIT = "iteration_limit"  # a work limit
+    DIVE = "dive"  # a plan from LP dives, not a proof
+    OTHER = "other"  # anything else HiGHS says: never read as a plan
+
+
+# Statuses after which the answer is what it is (no retry with presolve on); limits that
+# stopped a solve; statuses whose plan is not proven optimal.
+ANSWERED = frozenset(
+    {SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE, SolveStatus.TIME_LIMIT, SolveStatus.NODE_LIMIT}
+)
+STOPPED_BY_LIMIT = frozenset(
+    {SolveStatus.TIME_LIMIT, SolveStatus.NODE_LIMIT, SolveStatus.ITERATION_LIMIT}
+)
+HEURISTIC = STOPPED_BY_LIMIT | {SolveStatus.DIVE}
+
+
 @dataclass(frozen=True)
 class SolveOutcome:
     """What HiGHS reported, read from HiGHS itself so PuLP 3 and 4 agree."""
 
-    status: str  # "optimal", "infeasible", "unbounded", "time_limit", ...
+    status: SolveStatus
     has_solution: bool
     objective: float | None
     mip_gap: float | None  # relative gap for MILPs, None for LPs
@@ -251,13 +276,13 @@ class SolveOutcome:
 
 
 _STATUS = {
-    "Optimal": "optimal",
-    "Infeasible": "infeasible",
-    "Unbounded": "unbounded",
-    "Primal infeasible or unbounded": "infeasible",
-    "Time limit reached": "time_limit",
-    "Solution limit reached": "node_limit",  # HiGHS reports mip_max_nodes this way
-    "Iteration limit reached": "iteration_limit",
+    "Optimal": SolveStatus.OPTIMAL,
+    "Infeasible": SolveStatus.INFEASIBLE,
+    "Unbounded": SolveStatus.UNBOUNDED,
+    "Primal infeasible or unbounded": SolveStatus.INFEASIBLE,
+    "Time limit reached": SolveStatus.TIME_LIMIT,
+    "Solution limit reached": SolveStatus.NODE_LIMIT,  # HiGHS reports mip_max_nodes so
+    "Iteration limit reached": SolveStatus.ITERATION_LIMIT,
 }
 
 
@@ -299,7 +324,7 @@ def run_highs(
     outcome = _outcome(h, is_mip, time.perf_counter() - began)
     if outcome.has_solution:
         solver.findSolutionValues(prob)
-    if outcome.status not in ("optimal", "infeasible", "time_limit", "node_limit") and not presolve:
+    if outcome.status not in ANSWERED and not presolve:
         return run_highs(
             prob,
             time_limit=time_limit,
@@ -320,7 +345,7 @@ def _has_integers(prob: pulp.LpProblem) -> bool:
 
 def _outcome(h: highspy.Highs, is_mip: bool, seconds: float | None = None) -> SolveOutcome:
     status_text = h.modelStatusToString(h.getModelStatus())
-    status = _STATUS.get(status_text, status_text.lower().replace(" ", "_"))
+    status = _STATUS.get(status_text, SolveStatus.OTHER)
     info = h.getInfo()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
     gap = info.mip_gap if is_mip and has_solution else None
@@ -364,7 +389,7 @@ def solve_few_integers(
     h: highspy.Highs = prob.solverModel
     h.run()
     first = _outcome(h, False)
-    if first.status != "optimal":
+    if first.status != SolveStatus.OPTIMAL:
         return first
     if not integer_vars:
         solver.findSolutionValues(prob)
@@ -384,7 +409,7 @@ def solve_few_integers(
         h.changeColsBounds(len(cols), cols, lo, hi)
         h.run()
         node = _outcome(h, False)
-        if node.status != "optimal" or node.objective >= best_obj - 1e-9:
+        if node.status != SolveStatus.OPTIMAL or node.objective >= best_obj - 1e-9:
             continue
         x = np.array(h.getSolution().col_value)[cols]
         frac = np.abs(x - np.round(x))
@@ -401,7 +426,9 @@ def solve_few_integers(
         stack.extend(children if first_up else children[::-1])
     if best_x is None:
         h.changeColsBounds(len(cols), cols, lo0, hi0)
-        return SolveOutcome("infeasible", False, None, None, None, time.perf_counter() - start)
+        return SolveOutcome(
+            SolveStatus.INFEASIBLE, False, None, None, None, time.perf_counter() - start
+        )
     h.changeColsBounds(len(cols), cols, best_x, best_x)
     h.run()
     solver.findSolutionValues(prob)  # PuLP fills values, duals and slacks
@@ -492,7 +519,7 @@ class _Diver:
         n = len(self.lo)
         self.h.changeColsBounds(n, np.arange(n, dtype=np.int32), self.lo, self.hi)
         self.h.run()
-        return _outcome(self.h, False).status == "optimal"
+        return _outcome(self.h, False).status == SolveStatus.OPTIMAL
 
     def fix(self, col: int, value: float, fallback: float) -> bool:
         """Fix a column at `value`, or at `fallback` if that has no solution."""

@@ -22,7 +22,7 @@ from optimizer.errors import ProfileError
 from optimizer.meals import FoodRules, MealShape
 from optimizer.model import Model, build_model
 from optimizer.rows import affine
-from optimizer.solve import SolveOutcome, run_highs, solve_few_integers
+from optimizer.solve import SolveOutcome, SolveStatus, run_highs, solve_few_integers
 from optimizer.week.options import WeekOptions
 from optimizer.week.rules import DaysSpec, build_week_model
 from optimizer.week.state import SearchContext
@@ -81,7 +81,7 @@ def averaged_day_bound(
         if g not in daily and eaten:
             m.prob.addConstraint(affine([(v, 1.0) for v in eaten]) <= share, f"avg_days_{g}")
     out = run_highs(m.prob, mip=False, presolve=True)
-    if out.status != "optimal":
+    if out.status != SolveStatus.OPTIMAL:
         return None, {}
     prices = {}
     for c in m.prob.constraints():

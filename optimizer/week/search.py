@@ -19,7 +19,7 @@ import numpy as np
 from optimizer.candidates import spread_over_groups
 from optimizer.errors import ProfileError
 from optimizer.quantities import column
-from optimizer.solve import run_highs
+from optimizer.solve import SolveStatus, run_highs
 from optimizer.week.rules import DaysSpec, build_week_model
 from optimizer.week.state import Assignment, SearchContext, SearchResult
 
@@ -56,7 +56,7 @@ def reoptimize(
         us = {(j, free.index(d)): float(v) for (j, d), v in prior.units.items()}
         start = m.start_values(xs, us)
     out = _solve(ctx, m, start, result, free)
-    if not out.has_solution and out.status == "node_limit":
+    if not out.has_solution and out.status == SolveStatus.NODE_LIMIT:
         # no plan yet: search further for a first one (a fixed, larger amount of work)
         out = _solve(ctx, m, start, result, free, nodes=10 * ctx.nodes)
     if not out.has_solution:
@@ -104,7 +104,7 @@ def _solve(
             "mip_pool_soft_limit": 50,
         },
     )
-    if out.status == "time_limit":
+    if out.status == SolveStatus.TIME_LIMIT:
         result.stopped_early = True
         log.warning("the clock stopped a sub-problem of days %s early", [d + 1 for d in free])
     return out
@@ -126,7 +126,7 @@ def _small_first(
     of every minimum target among the foods still open.
     """
     lp = run_highs(m.prob, mip=False, presolve=True)
-    if lp.status != "optimal":
+    if lp.status != SolveStatus.OPTIMAL:
         return None
     keep = {k[0] for k, v in m.x.items() if (v.varValue or 0.0) > 1e-6}
     open_keys = [k for k, v in m.x.items() if v.upBound is None or v.upBound > 0]

@@ -34,7 +34,7 @@ from optimizer.profile import Profile
 from optimizer.quantities import column, resolve_quantities
 from optimizer.realism import has_intake
 from optimizer.realistic import RealismReport, realism_rules, rule_texts, shape_for
-from optimizer.solve import solve_few_integers
+from optimizer.solve import SolveStatus, solve_few_integers
 from optimizer.targets import Target
 from optimizer.variety import variety_groups, variety_key
 from optimizer.week.bound import averaged_day_bound, bound_lp
@@ -336,7 +336,7 @@ def prepare_week(
     bmodel, bout = bound_lp(
         foods, supps, targets, rules, inp.supp_ub, opts, inp.objective, where, is_staple
     )
-    if bout.status != "optimal":
+    if bout.status != SolveStatus.OPTIMAL:
         from optimizer.diagnosis import diagnose_infeasible
 
         diagnosis = diagnose_infeasible(bmodel, targets)
@@ -404,7 +404,7 @@ def _repair_candidates(
         ctx.foods.iloc[left], ctx.supps, list(ctx.targets), np.zeros(len(left)), hi[left],
         ctx.supp_ub, objective=ctx.objective, name="week_repair", where=ctx.where,
     )  # fmt: skip
-    if solve_few_integers(model.prob, []).status != "optimal":
+    if solve_few_integers(model.prob, []).status != SolveStatus.OPTIMAL:
         return np.zeros(0, dtype=int)
     local = pick_candidates(
         model, ctx.foods.iloc[left], ctx.rules.allowed[left], typical[left], ctx.group[left],
