@@ -194,7 +194,9 @@ def _safety_limits(model: Model, x: np.ndarray, u: np.ndarray) -> list[_Limit]:
     """The maxima a fix must respect, with their room in the closest plan."""
     out = []
     for spec in model.rows.values():
-        if spec.bound != "max" or spec.kind not in FIX_SAFETY_KINDS or spec.food is None:
+        if spec.bound != "max" or spec.kind not in FIX_SAFETY_KINDS:
+            continue
+        if spec.food is None or spec.supp is None:  # a row without numeric coefficients
             continue
         lhs = float(spec.food @ x + spec.supp @ u)
         q = model.quantities[spec.target]

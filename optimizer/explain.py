@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -245,7 +246,7 @@ def explain_plan(plan) -> dict:
     }
 
 
-def plan_realism(plan) -> dict:
+def plan_realism(plan) -> dict[str, Any] | None:
     from optimizer.documents import realism_to_dict
 
     return realism_to_dict(plan.realism, plan.cost_usd)

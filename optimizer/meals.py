@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -164,7 +165,7 @@ class MealModel:
             + [(v, cost_s[j]) for (j, _d), v in self.u.items() if cost_s[j]]
         )
         self._by_day = {d: [(k, v) for k, v in self.x.items() if k[1] == d] for d in range(sh.days)}
-        self._on_by = {}
+        self._on_by: dict[tuple[int, str], list[tuple[int, Any]]] = {}
         for (i, d, s), v in self.on.items():
             self._on_by.setdefault((d, s), []).append((i, v))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -182,7 +183,7 @@ def make_plan(
     foods: pd.DataFrame,
     supps: pd.DataFrame,
     quantities: dict,
-    rows: list[tuple[int, str | None, float]],
+    rows: Sequence[tuple[int, str | None, float]],
     units: np.ndarray,
     profile: Profile,
     targets: list[Target],

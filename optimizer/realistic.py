@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,8 @@ class RealismReport:
     lower_bound_usd: float  # proven: no plan keeping the rules costs less
     foods_eaten: int  # allowed foods that enough people eat
     candidates: int  # foods the MILP chose from
-    status: SolveStatus  # of the meals: optimal (on the candidates), a limit, or a dive
+    # of the meals: optimal (on the candidates), a limit, or a dive; a week's: heuristic
+    status: SolveStatus | Literal["heuristic"]
     milp_gap: float | None
 
 
@@ -191,6 +193,7 @@ def _plain_cost(day: DayProblem) -> float:
         raise InfeasibleError(diagnosis.message(), diagnosis)
     if not out.has_solution:
         raise SolverError(f"HiGHS stopped with status '{out.status}' and no plan")
+    assert out.objective is not None  # has_solution
     return float(out.objective)
 
 
@@ -215,6 +218,7 @@ def _bound(day: DayProblem, free: float):
             + f" Without the realism rules a plan costs ${free:.2f}/day (--no-realism).",
             diagnosis,
         )
+    assert out.objective is not None  # optimal
     return keep, sub, sub_rules, bound, float(out.objective)
 
 

@@ -88,4 +88,5 @@ def averaged_day_bound(
         name = c.name or ""
         if name.startswith("avg_days_") and c.pi is not None and c.pi < -1e-9:
             prices[int(name.removeprefix("avg_days_"))] = -float(c.pi)
+    assert out.objective is not None  # optimal
     return out.objective * opts.days, prices

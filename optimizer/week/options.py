@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from optimizer.errors import ProfileError, did_you_mean
 from optimizer.profile import Profile
@@ -164,7 +165,7 @@ class WeekOptions:
 
 def week_options(profile: Profile, **cli: object) -> WeekOptions:
     """Defaults < the profile's [week] table < command-line values (None = not given)."""
-    d = dict(profile.week)
+    d: dict[str, Any] = dict(profile.week)  # user settings, checked by validate()
     d.update({k: v for k, v in cli.items() if v is not None})
     if "slots" in d:
         d["slots"] = tuple(d["slots"])
@@ -191,7 +192,7 @@ def week_options(profile: Profile, **cli: object) -> WeekOptions:
 
 def parse_days(text: str, days: int) -> tuple[int, ...]:
     """'1-3,5' -> (0, 1, 2, 4)."""
-    out = set()
+    out: set[int] = set()
     for part in text.split(","):
         part = part.strip()
         if not part:

@@ -74,8 +74,8 @@ def build_week_model(ctx: SearchContext, spec: DaysSpec, name: str = "week") -> 
 class WeekModel(MealModel):
     """The meal model of several days with the week's own rules."""
 
-    group: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
-    protein: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
+    group: np.ndarray = field(init=False, repr=False)  # set by build_week_model
+    protein: np.ndarray = field(init=False, repr=False)
     eaten_group: dict = field(init=False, default_factory=dict)  # (group, day) -> var/list
 
     def group_eaten(self, g: int, d: int) -> list:

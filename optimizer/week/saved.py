@@ -15,9 +15,9 @@ def check_pins(opts: WeekOptions, foods: pd.DataFrame, table: pd.DataFrame) -> N
         if p.food in foods.index:
             continue
         if p.food in table.index:
-            why = table.at[p.food, "exclusion_reason"] or "the profile or a diet excludes it"
+            why = str(table.at[p.food, "exclusion_reason"] or "the profile or a diet excludes it")
             raise ProfileError(
-                f"pin: food {p.food} ({table.at[p.food, 'name']}) is not allowed: {why}"
+                f"pin: food {p.food} ({str(table.at[p.food, 'name'])}) is not allowed: {why}"
             )
         raise ProfileError(
             f"pin: food '{p.food}' is not allowed by the profile or unknown"

@@ -193,7 +193,7 @@ def days_spec(ctx: SearchContext, cur: Assignment, free: list[int]) -> DaysSpec:
     local = {int(i): k for k, i in enumerate(idx)}
     forbid = set()
     if opts.rotate_protein:
-        for i in idx:
+        for i in idx.tolist():
             if not ctx.protein[i] or group[i] in daily_groups:
                 continue
             days = protein_days.get(int(group[i]), ())

@@ -28,13 +28,14 @@ from optimizer.errors import InfeasibleError, ProfileError
 from optimizer.foods import FoodTable
 from optimizer.kidney import kidney_note
 from optimizer.meals import FoodRules, MealShape
-from optimizer.plan import DISCLAIMER, prepare_inputs
+from optimizer.model import Model
+from optimizer.plan import DISCLAIMER, PlanInputs, prepare_inputs
 from optimizer.prices import PriceBasis
 from optimizer.profile import Profile
 from optimizer.quantities import column, resolve_quantities
 from optimizer.realism import has_intake
 from optimizer.realistic import RealismReport, realism_rules, rule_texts, shape_for
-from optimizer.solve import SolveStatus, solve_few_integers
+from optimizer.solve import SolveOutcome, SolveStatus, solve_few_integers
 from optimizer.targets import Target
 from optimizer.variety import variety_groups, variety_key
 from optimizer.week.bound import averaged_day_bound, bound_lp
@@ -169,6 +170,7 @@ def solve_week(
     lower, full = _lower_bound(wi)
     log.info("lower bound $%.2f (%.1f s)", lower, time.perf_counter() - start)
     found, ctx = _search(wi, full, profile, deadline=start + opts.time_limit_s)
+    assert found.week is not None  # _search raises when it finds no week
     items, sups, days = read_week(ctx, found.week)
     cost = float(items["cost_usd"].sum() + sups["cost_usd"].sum())
     log.info("week $%.2f, bound $%.2f, %d sub-problems", cost, lower, found.subproblems)
@@ -185,6 +187,7 @@ def solve_week(
 def _lower_bound(wi: WeekInputs) -> tuple[float, SearchContext]:
     """The best proven bound, and the context priced by the averaged day's duals."""
     full = wi.context
+    assert wi.bound_outcome.objective is not None  # optimal
     lower = wi.bound_outcome.objective * wi.opts.days
     tighter, day_prices = averaged_day_bound(full, replace(full.shape, days=1))
     if tighter is not None:
@@ -197,6 +200,7 @@ def _drivers(wi: WeekInputs) -> list:
     from optimizer.explain import model_bindings
 
     m = wi.bound_model
+    assert wi.bound_outcome.objective is not None  # optimal
     amount = np.array([v.varValue or 0.0 for v in m.amount])
     units = np.array([v.varValue or 0.0 for v in m.units])
     return model_bindings(m, amount, units, wi.bound_outcome.objective)
@@ -292,10 +296,10 @@ class WeekInputs:
     context, the bound LP over them, kept days and the foods a dietitian named."""
 
     opts: WeekOptions
-    inputs: object  # optimizer.plan.PlanInputs
+    inputs: PlanInputs
     context: SearchContext  # every usable food
-    bound_model: object  # optimizer.model.Model
-    bound_outcome: object  # optimizer.solve.SolveOutcome
+    bound_model: Model
+    bound_outcome: SolveOutcome  # optimal: prepare_week raises otherwise
     kept: dict
     own: set[str]
     usable: np.ndarray
@@ -379,7 +383,7 @@ def _free_cost(foods, supps, targets, inp, where: str) -> float:
         foods, supps, targets, inp.food_lb, inp.food_ub, inp.supp_ub, inp.objective, where=where
     )
     out = solve_few_integers(m.prob, [])
-    return float(out.objective) if out.has_solution else float("nan")
+    return float(out.objective) if out.objective is not None else float("nan")
 
 
 def _repair_candidates(
