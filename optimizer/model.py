@@ -67,49 +67,16 @@ def build_model(
     """
     columns = numeric_columns(foods)  # a text column (name, category) is not a quantity
     quantities = resolve_quantities(targets, columns, where)
+    _check_objective(foods, columns, objective, where)
     prob = pulp.LpProblem(name, pulp.LpMinimize)
-    food_keys = [f"f{i}" for i in range(len(foods))]
-    supp_keys = [f"s{i}" for i in range(len(supplements))]
-    amount_d = prob.add_variable_dict("amount", food_keys, lowBound=0)
-    units_d = prob.add_variable_dict("units", supp_keys, lowBound=0, cat=pulp.LpInteger)
-    amount = [amount_d[k] for k in food_keys]
-    units = [units_d[k] for k in supp_keys]
-    include_variables(prob, amount + units)  # a food in no row still gets its column
     supp_lb = np.zeros(len(supplements)) if supp_lb is None else supp_lb
-    for v, lo, hi in zip(amount, food_lb, food_ub, strict=True):
-        v.lowBound = float(lo)
-        v.upBound = float(hi)
-    for v, lo, hi in zip(units, supp_lb, supp_ub, strict=True):
-        v.lowBound = float(lo)
-        v.upBound = float(hi)
-    if objective in foods.columns and objective not in columns:
-        raise ProfileError(
-            f"{where}: objective '{objective}' is a text column; choose a numeric one"
-        )
-    if objective not in columns:
-        raise ProfileError(
-            f"{where}: objective column '{objective}' is not in the food table"
-            f"{did_you_mean(objective, columns)}"
-        )
+    amount = _variables(prob, "amount", "f", food_lb, food_ub, pulp.LpContinuous)
+    units = _variables(prob, "units", "s", supp_lb, supp_ub, pulp.LpInteger)
+    include_variables(prob, amount + units)  # a food in no row still gets its column
     cost_food = column(foods, objective)
     cost_supp = column(supplements, objective)
     prob += _expr(amount, cost_food, units, cost_supp)
-    totals: dict[tuple[str, str], pulp.LpVariable] = {}
-
-    def total(col: str, scope: str) -> pulp.LpVariable:
-        """A variable equal to the day's total of `col` (one dense row per column)."""
-        key = (col, scope)
-        if key not in totals:
-            prefix = {"all": "total", "supp": "supp_total", "food": "food_total"}[scope]
-            var = prob.add_variable_dict(f"{prefix}_{slug(col)}", ["v"])["v"]
-            fc = column(foods, col) if scope != "supp" else np.zeros(len(foods))
-            sc = column(supplements, col) if scope != "food" else np.zeros(len(supplements))
-            prob.addConstraint(
-                _expr(amount, -fc, units, -sc, [(var, 1.0)]) == 0, f"def_{prefix}_{slug(col)}"
-            )
-            totals[key] = var
-        return totals[key]
-
+    total = _Totals(prob, foods, supplements, amount, units)
     rows = add_target_rows(
         prob, total, targets, quantities, relax=relax, numeric=(foods, supplements)
     )
@@ -129,6 +96,61 @@ def build_model(
         np.asarray(supp_lb, float),
         objective,
     )
+
+
+def _check_objective(foods: pd.DataFrame, columns: list[str], objective: str, where: str) -> None:
+    if objective in foods.columns and objective not in columns:
+        raise ProfileError(
+            f"{where}: objective '{objective}' is a text column; choose a numeric one"
+        )
+    if objective not in columns:
+        raise ProfileError(
+            f"{where}: objective column '{objective}' is not in the food table"
+            f"{did_you_mean(objective, columns)}"
+        )
+
+
+def _variables(
+    prob: pulp.LpProblem, name: str, tag: str, lo: np.ndarray, hi: np.ndarray, cat: str
+) -> list:
+    """One variable per bound pair, in order, with those bounds."""
+    keys = [f"{tag}{i}" for i in range(len(lo))]
+    d = prob.add_variable_dict(name, keys, lowBound=0, cat=cat)
+    out = [d[k] for k in keys]
+    for v, a, b in zip(out, lo, hi, strict=True):
+        v.lowBound, v.upBound = float(a), float(b)
+    return out
+
+
+class _Totals:
+    """`total(col, scope)`: a variable equal to the day's total of a column, defined by
+    one dense row the first time it is asked for (scope: all, food or supp)."""
+
+    def __init__(
+        self,
+        prob: pulp.LpProblem,
+        foods: pd.DataFrame,
+        supplements: pd.DataFrame,
+        amount: list,
+        units: list,
+    ) -> None:
+        self.prob, self.foods, self.supps = prob, foods, supplements
+        self.amount, self.units = amount, units
+        self.made: dict[tuple[str, str], pulp.LpVariable] = {}
+
+    def __call__(self, col: str, scope: str) -> pulp.LpVariable:
+        key = (col, scope)
+        if key not in self.made:
+            prefix = {"all": "total", "supp": "supp_total", "food": "food_total"}[scope]
+            var = self.prob.add_variable_dict(f"{prefix}_{slug(col)}", ["v"])["v"]
+            fc = column(self.foods, col) if scope != "supp" else np.zeros(len(self.foods))
+            sc = column(self.supps, col) if scope != "food" else np.zeros(len(self.supps))
+            self.prob.addConstraint(
+                _expr(self.amount, -fc, self.units, -sc, [(var, 1.0)]) == 0,
+                f"def_{prefix}_{slug(col)}",
+            )
+            self.made[key] = var
+        return self.made[key]
 
 
 def _expr(

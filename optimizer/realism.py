@@ -170,11 +170,50 @@ def food_rules(
 
     `cap_units` is the profile's per-food cap (servings, grams); `limit_lo`/`limit_hi` a
     dietitian's own per-food limits (NaN where none), which win over the survey figures.
-    A food without survey figures but with a dietitian's limit may go in any meal.
+    A food a dietitian named may go in any meal and any number of meals, its limits for
+    the day.
     """
+    n = len(foods)
+    limit_lo = np.full(n, np.nan) if limit_lo is None else limit_lo
+    limit_hi = np.full(n, np.nan) if limit_hi is None else limit_hi
+    own = ~np.isnan(limit_lo) | ~np.isnan(limit_hi)
     unit_g = foods["unit_g"].to_numpy(float)
-    lo_g, hi_g = portion_grams(foods, opts, age)
     per = np.where(np.isnan(unit_g) | (unit_g <= 0), np.nan, unit_g)
+    lo, hi, rule = _portions(foods, opts, cap_units, per, age)
+    lo = np.where(~np.isnan(limit_lo), limit_lo, np.where(own, 0.0, lo))
+    hi = np.where(~np.isnan(limit_hi), limit_hi, hi)
+    rule = np.where(~np.isnan(limit_hi), "the profile's limit for this food", rule)
+    allowed = meal_mask(foods, slots, opts)
+    allowed[own & ~allowed.any(axis=1)] = True
+    addition = is_addition(foods) & ~own
+    two, meal_lo, meal_hi, day_lo, day_hi = _two_meals(foods, opts, cap_units, per, age, own)
+    lo, hi = np.where(two, meal_lo, lo), np.where(two, meal_hi, hi)
+    day_lo, day_hi = np.where(two, day_lo, lo), np.where(two, day_hi, hi)
+    return FoodRules(
+        allowed,
+        np.where(own, 0.0, lo),  # a named food's least is for the day, not each meal
+        hi,
+        addition,
+        _companions(foods, addition, opts),
+        step,
+        tuple(rule.tolist()),
+        variety_groups(foods["name"].astype(str).tolist(), "name"),
+        np.where(own, len(slots), np.where(two, 2, 1)),
+        day_lo,
+        day_hi,
+        np.nan_to_num(limit_lo) > 0,
+    )
+
+
+def _portions(
+    foods: pd.DataFrame,
+    opts: RealismOptions,
+    cap_units: np.ndarray,
+    per: np.ndarray,
+    age: float | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Least and most amount at the food's one meal (table units), and what sets the most."""
+    lo_g, hi_g = portion_grams(foods, opts, age)
     lo = np.nan_to_num(lo_g / per, nan=0.0)
     hi_data = hi_g / per
     hi = np.fmin(hi_data, cap_units)
@@ -184,56 +223,44 @@ def food_rules(
         f"the {opts.amount_high} of what people eat at one meal",
         "the per-food cap",
     ).astype(object)
-    allowed = meal_mask(foods, slots, opts)
-    n = len(foods)
-    limit_lo = np.full(n, np.nan) if limit_lo is None else limit_lo
-    limit_hi = np.full(n, np.nan) if limit_hi is None else limit_hi
-    own = ~np.isnan(limit_lo) | ~np.isnan(limit_hi)
-    lo = np.where(~np.isnan(limit_lo), limit_lo, np.where(own, 0.0, lo))
-    hi = np.where(~np.isnan(limit_hi), limit_hi, hi)
-    rule = np.where(~np.isnan(limit_hi), "the profile's limit for this food", rule)
-    allowed[own & ~allowed.any(axis=1)] = True
-    addition = is_addition(foods) & ~own
-    comps: list[np.ndarray | None] = []
-    if opts.addition_companions:
-        cats = foods["category"].astype(str).to_numpy()
-        wanted = companion_categories(foods, opts)
-        dish = ~addition
-        for i in range(n):
-            if not addition[i] or not wanted[i]:
-                comps.append(None)
-            else:
-                comps.append(np.flatnonzero(dish & np.isin(cats, list(wanted[i]))))
-    else:
-        comps = [None] * n
-    group = variety_groups(foods["name"].astype(str).tolist(), "name")
-    # Foods their eaters report more than once a day (milk, tea, sugar, juice) may go in
-    # two meals: each within one occasion's range, the day within the daily range.
+    return lo, hi, rule
+
+
+def _two_meals(
+    foods: pd.DataFrame,
+    opts: RealismOptions,
+    cap_units: np.ndarray,
+    per: np.ndarray,
+    age: float | None,
+    own: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Foods their eaters report more than once a day (milk, tea, sugar, juice) may go in
+    two meals: each within one occasion's range, the day within the daily range."""
     eaters = _num(foods, "respondents")
     per_eater = _num(foods, "reports") / np.where(eaters > 0, eaters, np.nan)
     two = (np.nan_to_num(per_eater) >= opts.two_meals_min_reports) & ~own
     o_lo, o_hi = occasion_grams(foods, opts, age)
     d_lo_g, d_hi_g = grams_range(foods, "daily", opts, age)
-    d_lo = d_lo_g / per
-    d_hi = np.fmin(d_hi_g / per, cap_units)
+    d_lo, d_hi = d_lo_g / per, np.fmin(d_hi_g / per, cap_units)
     two &= ~np.isnan(o_lo) & ~np.isnan(o_hi) & ~np.isnan(d_lo) & ~np.isnan(d_hi)
-    lo = np.where(two, o_lo / per, lo)
-    hi = np.where(two, np.fmin(o_hi / per, cap_units), hi)
-    day_lo = np.where(two, d_lo, lo)
-    day_hi = np.where(two, d_hi, hi)
-    lo = np.where(own, 0.0, lo)  # a named food's least is for the day, not each meal
-    return FoodRules(
-        allowed,
-        lo,
-        hi,
-        addition,
-        tuple(comps),
-        step,
-        tuple(rule.tolist()),
-        group,
-        # a food a dietitian named may go in any number of meals, its limits for the day
-        np.where(own, len(slots), np.where(two, 2, 1)),
-        day_lo,
-        day_hi,
-        np.nan_to_num(limit_lo) > 0,
-    )
+    return two, o_lo / per, np.fmin(o_hi / per, cap_units), d_lo, d_hi
+
+
+def _companions(
+    foods: pd.DataFrame, addition: np.ndarray, opts: RealismOptions
+) -> tuple[np.ndarray | None, ...]:
+    """Per food, the dishes that may accompany it in a meal (None: any dish)."""
+    n = len(foods)
+    if not opts.addition_companions or not addition.any():
+        return (None,) * n
+    cats = foods["category"].astype(str).to_numpy()
+    dishes_of: dict[str, np.ndarray] = {}
+    for c in np.unique(cats[~addition]):
+        dishes_of[c] = np.flatnonzero((cats == c) & ~addition)
+    wanted = companion_categories(foods, opts)
+    out: list[np.ndarray | None] = [None] * n
+    for i in np.flatnonzero(addition):
+        if wanted[i]:
+            parts = [dishes_of[c] for c in sorted(wanted[i]) if c in dishes_of]
+            out[i] = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=int)
+    return tuple(out)
