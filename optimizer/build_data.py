@@ -126,7 +126,8 @@ def _servings(raw: Path) -> pd.DataFrame:
     cands = cands[cands["Portion weight (g)"] > 0].copy()
     cands["qns"] = cands["Food code"].map(qns_g)
     dist = np.abs(np.log(cands["Portion weight (g)"] / cands["qns"]))
-    cands["dist"] = dist.fillna(0.0)
+    # numpy's stubs type a ufunc of a Series as an ndarray; pandas returns a Series
+    cands["dist"] = dist.fillna(0.0)  # type: ignore[attr-defined]
     cands = cands.sort_values(["Food code", "dist", "Seq num"])
     best = cands.groupby("Food code").first()
     out = pd.DataFrame(

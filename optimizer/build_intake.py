@@ -146,7 +146,9 @@ def occasion_figures(occ: pd.DataFrame) -> pd.DataFrame:
 
 def meal_shares(lines: pd.DataFrame) -> pd.DataFrame:
     """Weighted share of a food's reported lines at each occasion group."""
-    w = lines.groupby(["food_code", "meal"])["w"].sum().unstack(fill_value=0.0)
+    sums = lines.groupby(["food_code", "meal"])["w"].sum()
+    # pandas-stubs type fill_value as int | str | dict; pandas takes any scalar
+    w = sums.unstack(fill_value=0.0)  # type: ignore[arg-type]
     w = w.reindex(columns=list(MEALS), fill_value=0.0)
     shares = w.div(w.sum(axis=1), axis=0)
     return shares.rename(columns={m: f"share_{m}" for m in MEALS})

@@ -14,10 +14,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from optimizer.renderers import REGISTRY, formats
+
+if TYPE_CHECKING:  # imported by the commands that need it (a fast --help)
+    from optimizer.profile import Profile
 
 EXIT_INFEASIBLE = 3
 
@@ -211,7 +215,7 @@ profile_show_options = _with(STAGE_OPTIONS[1:] + FOOD_OPTIONS)  # PATH is the pr
 profile_options = _with(STAGE_OPTIONS + FOOD_OPTIONS + TABLE_OPTIONS)
 
 
-def build_profile(kw: dict) -> object:
+def build_profile(kw: dict) -> Profile:
     """Defaults < profile file < command line, each change recorded with its source."""
     from optimizer.profile_io import apply_cli, load_profile
 

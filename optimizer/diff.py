@@ -42,6 +42,11 @@ def _amount(f: dict[str, Any]) -> float:
     return 0.0
 
 
+def _changed(x: dict[str, Any], y: dict[str, Any]) -> bool:
+    """The amounts differ: by more than 0.5 g, or than 1e-6 units without a weight."""
+    return abs(_amount(x) - _amount(y)) > (0.5 if x.get("grams") is not None else 1e-6)
+
+
 def _amount_text(f: dict[str, Any]) -> str:
     if f.get("grams") is not None:
         return num(f["grams"], "g")
@@ -81,7 +86,7 @@ def _foods(da: dict[str, Any], db: dict[str, Any]) -> list[dict[str, Any]]:
             change, name = "out", x["name"]
         elif y and not x:
             change, name = "in", y["name"]
-        elif abs(_amount(x) - _amount(y)) > (0.5 if x.get("grams") is not None else 1e-6):
+        elif x and y and _changed(x, y):
             change, name = "changed", x["name"]
         else:
             continue

@@ -161,12 +161,12 @@ def _safety(row, table_dir: Path | None, names) -> dict[str, Any]:  # noqa: ANN0
         name_of = names.astype(str).to_dict()
         steps = [
             {
-                "share_pct": float(r.share_pct),
-                "ingredient_code": r.ingredient_code,
-                "description": r.description,
-                "via": [name_of.get(c, c) for c in r.via.split(">")] if r.via else [],
-                "flags": {f: getattr(r, f) for f in FLAGS if getattr(r, f)},
+                "share_pct": float(r["share_pct"]),
+                "ingredient_code": r["ingredient_code"],
+                "description": r["description"],
+                "via": [name_of.get(c, c) for c in r["via"].split(">")] if r["via"] else [],
+                "flags": {f: r[f] for f in FLAGS if r[f]},
             }
-            for r in recipe.itertuples(index=False)
+            for r in recipe.to_dict("records")
         ]
     return {"ingredient_flags": flags, "hazards": hazards, "recipe": steps}

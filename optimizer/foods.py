@@ -440,7 +440,7 @@ def _grams_in(unit: str) -> float:
 
 def _to_numbers(
     col: pd.Series, name: str, ids: pd.Series, where: str, allow_empty: bool
-) -> pd.Series:
+) -> np.ndarray:
     text = col.str.strip()
     nan_text = text.str.lower().isin(["nan", "inf", "-inf", "+inf", "infinity", "-infinity"])
     if nan_text.any():
@@ -493,4 +493,6 @@ def food_row(table: FoodTable, food_id: str) -> pd.Series:
             f"{did_you_mean(food_id, table.frame.index.astype(str))}"
             " (try 'mealplan foods search TEXT')"
         )
-    return table.frame.loc[food_id]
+    row = table.frame.loc[food_id]
+    assert isinstance(row, pd.Series)  # ids are unique (checked on load)
+    return row

@@ -13,7 +13,9 @@ categories alone, and the plan says so.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 
 import pandas as pd
 
@@ -254,7 +256,7 @@ def stage_tags(age: float, pregnant: bool, lactating: bool) -> set[str]:
     return tags
 
 
-def _by_name(h: Hazard, desc: str, cat: str, flags: dict[str, str] | None) -> bool:
+def _by_name(h: Hazard, desc: str, cat: str, flags: Mapping[str, object] | None) -> bool:
     """The description/category part of a rule (all a custom table can use)."""
     if not (h.name or h.category):
         return False
@@ -271,7 +273,7 @@ def _by_name(h: Hazard, desc: str, cat: str, flags: dict[str, str] | None) -> bo
     return True
 
 
-def name_hazards(desc: str, cat: str, flags: dict[str, str] | None = None) -> list[str]:
+def name_hazards(desc: str, cat: str, flags: Mapping[str, object] | None = None) -> list[str]:
     """Rule ids a food carries by its description and category alone."""
     return [h.id for h in HAZARDS if _by_name(h, desc, cat, flags)]
 
@@ -285,7 +287,7 @@ def food_hazards(foods: pd.DataFrame, flags: pd.DataFrame, leaves: pd.DataFrame)
     desc = foods["description"].astype(str)
     cooked = desc.str.contains(COOKED, case=False, regex=True)
     hits: dict[str, list[tuple[str, str]]] = {code: [] for code in foods.index}
-    by_code = flags.to_dict(orient="index")
+    by_code = cast(dict[str, dict[str, object]], flags.to_dict(orient="index"))  # by food code
     for h in HAZARDS:
         named: set[str] = set()
         for code, d, cat in zip(
@@ -307,7 +309,7 @@ def food_hazards(foods: pd.DataFrame, flags: pd.DataFrame, leaves: pd.DataFrame)
             if h.unless and re.search(h.unless, desc[code], re.I):
                 continue
             leaf = g.iloc[0]
-            hits[code].append((h.id, f"{leaf['description']} ({100 * leaf['share']:.0f} %)"))
+            hits[str(code)].append((h.id, f"{leaf['description']} ({100 * leaf['share']:.0f} %)"))
     order = {h.id: i for i, h in enumerate(HAZARDS)}
     ids, evidence = [], []
     for code in foods.index:

@@ -62,9 +62,7 @@ def read_sr_groups(raw: Path) -> pd.DataFrame:
     for p in (des_path, grp_path):
         if not p.is_file():
             raise DataBuildError(f"{p}: raw file not found (is --raw right?)")
-    kw = dict(sep="^", quotechar="~", header=None, dtype=str, encoding="latin-1")
-    des = pd.read_csv(des_path, keep_default_na=False, **kw)
-    grp = pd.read_csv(grp_path, keep_default_na=False, **kw)
+    des, grp = _read_sr(des_path), _read_sr(grp_path)
     names = dict(zip(grp[0], grp[1], strict=True))
     return pd.DataFrame(
         {
@@ -76,6 +74,19 @@ def read_sr_groups(raw: Path) -> pd.DataFrame:
     )
 
 
+def _read_sr(path: Path) -> pd.DataFrame:
+    """An SR28 table: '^'-separated, text fields in '~', every value as text."""
+    return pd.read_csv(
+        path,
+        sep="^",
+        quotechar="~",
+        header=None,
+        dtype=str,
+        encoding="latin-1",
+        keep_default_na=False,
+    )
+
+
 def expand_recipes(recipes: pd.DataFrame) -> pd.DataFrame:
     """Each food's leaf ingredients: share of recipe weight, the path, and cooking.
 
@@ -83,7 +94,7 @@ def expand_recipes(recipes: pd.DataFrame) -> pd.DataFrame:
     line of the food's own recipe); `uncooked` is True when no line on that path carries
     a USDA cooking retention code (retention code 0 all the way down).
     """
-    by_food = {k: g for k, g in recipes.groupby("food_code", sort=True)}
+    by_food = {str(k): g for k, g in recipes.groupby("food_code", sort=True)}
     memo: dict[str, list[tuple[str, float, str, bool]]] = {}
 
     def leaves(code: str, depth: int) -> list[tuple[str, float, str, bool]]:
@@ -177,30 +188,33 @@ def classify(leaves: pd.DataFrame, overrides: pd.DataFrame) -> pd.DataFrame:
             level[f][i] = lvl
             why[i].append(f"{f}={lvl or 'no'} ({src})")
     pos = {c: i for i, c in enumerate(leaves.index)}
-    for r in overrides.itertuples(index=False):
-        i = pos.get(r.ingredient_code)
-        if i is None:
+    for r in overrides.to_dict("records"):  # read_overrides: every value a str
+        if r["ingredient_code"] not in pos:
             raise DataBuildError(
-                f"{OVERRIDES_NAME}: ingredient {r.ingredient_code} is in no FNDDS recipe"
+                f"{OVERRIDES_NAME}: ingredient {r['ingredient_code']} is in no FNDDS recipe"
             )
-        if _norm(leaves["description"].iloc[i]) != _norm(r.description):
+        i = pos[r["ingredient_code"]]
+        description = str(leaves["description"].iloc[i])
+        if _norm(description) != _norm(r["description"]):
             raise DataBuildError(
-                f"{OVERRIDES_NAME}: ingredient {r.ingredient_code} is "
-                f"'{leaves['description'].iloc[i]}', not '{r.description}'"
+                f"{OVERRIDES_NAME}: ingredient {r['ingredient_code']} is "
+                f"'{description}', not '{r['description']}'"
             )
-        new = "" if r.level == "none" else r.level
-        level[r.flag][i] = new
-        why[i] = [w for w in why[i] if not w.startswith(f"{r.flag}=")]
-        why[i].append(f"{r.flag}={new or 'no'} (reviewed: {r.reason})")
+        new = "" if r["level"] == "none" else r["level"]
+        level[r["flag"]][i] = new
+        why[i] = [w for w in why[i] if not w.startswith(f"{r['flag']}=")]
+        why[i].append(f"{r['flag']}={new or 'no'} (reviewed: {r['reason']})")
     out = leaves.copy()
     for f in FLAGS:
         out[f] = level[f]
     for flag, sources, cap, reason in DERIVED:
+        col = out.columns.get_loc(flag)
+        assert isinstance(col, int)  # the column names are unique
         for i in range(len(out)):
             src = max((out[s].iloc[i] for s in sources), key=RANK.__getitem__)
             src = min(src, cap, key=RANK.__getitem__)
             if RANK[src] > RANK[out[flag].iloc[i]]:
-                out.iat[i, out.columns.get_loc(flag)] = src
+                out.iat[i, col] = src
                 why[i] = [w for w in why[i] if not w.startswith(f"{flag}=")]
                 why[i].append(f"{flag}={src} (derived: {reason})")
     out["reasons"] = ["; ".join(sorted(w, key=_flag_order)) for w in why]
@@ -313,7 +327,7 @@ def build_ingredient_tables(raw: Path, out_dir: Path, foods: pd.DataFrame, overr
     names = classify(name_table(foods), ov[by_food])
     codes = foods.set_index("food_code")
     expanded = expanded[expanded["food_code"].isin(codes.index)].reset_index(drop=True)
-    missing = codes.index.difference(expanded["food_code"].unique())
+    missing = codes.index.difference(pd.Index(expanded["food_code"].unique()))
     if len(missing):
         raise DataBuildError(f"{INGREDIENTS_FILE}: no recipe for food codes {list(missing)[:5]}")
     flags, raised = food_flags(expanded, classes, names)

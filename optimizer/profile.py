@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from optimizer.errors import ProfileError
 from optimizer.realism_options import RealismOptions
@@ -66,16 +67,16 @@ class Profile:
         found = [src for k, src in self.sources if k == key]
         return found[-1] if found else "built-in default"
 
-    def with_changes(self, source: str, **changes: object) -> Profile:
+    def with_changes(self, source: str, **changes: Any) -> Profile:
         """A new profile with `changes` applied and recorded as coming from `source`."""
         extra = tuple((k, source) for k in changes if k != "targets")
         targets = changes.pop("targets", None)
-        prof = replace(self, **changes, sources=self.sources + extra)  # type: ignore[arg-type]
+        prof = replace(self, **changes, sources=self.sources + extra)
         if targets:
             prof = replace(
                 prof,
-                targets=prof.targets + tuple(targets),  # type: ignore[arg-type]
-                sources=prof.sources + tuple((f"targets.{t.name}", source) for t in targets),  # type: ignore[union-attr]
+                targets=prof.targets + tuple(targets),
+                sources=prof.sources + tuple((f"targets.{t.name}", source) for t in targets),
             )
         return prof
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.errors import ProfileError, did_you_mean
+from optimizer.foods import CompanionColumns
 
 SCOPES = ("all", "food", "supp")  # which rows a total adds up: everything, foods, supplements
 
@@ -168,7 +169,8 @@ def resolve_quantities(
 ) -> dict[str, Quantity]:
     """Map every target to a quantity of the food table, or fail with a hint."""
     out = {}
-    companion = getattr(columns, "companion", {})  # foods.numeric_columns: intake, flags
+    # foods.numeric_columns: the intake figures and flags (no quantities)
+    companion: CompanionColumns = getattr(columns, "companion", CompanionColumns())
     known = [c for c in columns if c not in companion] + list(SPECIAL)
     for t in targets:
         src = t.min_source if t.min_kind == "USER" else t.max_source

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from optimizer.errors import ProfileError, did_you_mean
 
@@ -107,7 +108,8 @@ def parse_realism_setting(text: str, opts: RealismOptions) -> RealismOptions:
             raise ProfileError(f"--realism '{text}': {key} must be a finite number")
     else:
         new = value
-    return replace(opts, **{key: new})
+    changes: dict[str, Any] = {key: new}  # a field named at run time, of its own type
+    return replace(opts, **changes)
 
 
 def _int(value: str, text: str) -> int:

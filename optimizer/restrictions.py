@@ -285,5 +285,5 @@ def why_excluded(frame: pd.DataFrame, profile, food_id: str, targets: list | Non
 
 def _because(one: pd.DataFrame, food_id: str, flag: str) -> str:
     level = "contains" if one.at[food_id, flag] == "contains" else "may contain"
-    ingredient = one.at[food_id, f"{flag}_ingredient"] if f"{flag}_ingredient" in one else ""
+    ingredient = str(one.at[food_id, f"{flag}_ingredient"]) if f"{flag}_ingredient" in one else ""
     return f"it {level} {FLAG_WORDS[flag]} ({ingredient})" if ingredient else f"it {level} {flag}"

@@ -215,12 +215,12 @@ def screen_and_select(
                 f"{did_you_mean(lim.food, frame.index.astype(str))}"
             )
         if ((lim.min_g or 0) > 0 or (lim.min_servings or 0) > 0) and not keep[lim.food]:
-            why = (
+            why = str(
                 frame.at[lim.food, "exclusion_reason"]
                 or "excluded by the profile, a diet, an allergen or a life-stage hazard"
             )
             raise ProfileError(
-                f"{where}: food {lim.food} ({frame.at[lim.food, 'name']}) "
+                f"{where}: food {lim.food} ({str(frame.at[lim.food, 'name'])}) "
                 f"has a minimum amount but is not allowed: {why}"
             )
     out = frame[keep]

@@ -37,7 +37,7 @@ def include_variables(prob: pulp.LpProblem, variables) -> None:
     known = getattr(prob, "_mealplan_extra", None)
     if known is None:
         known = {}
-        prob._mealplan_extra = known  # type: ignore[attr-defined]
+        prob._mealplan_extra = known
     for v in variables:
         known.setdefault(_key(v), v)
 
@@ -49,7 +49,7 @@ def _all_variables(lp: pulp.LpProblem, used: list) -> list:
     seen.update(_key(v) for v in rest)
     extra = getattr(lp, "_mealplan_extra", {})
     rest += [v for k, v in extra.items() if k not in seen]
-    lp._mealplan_columns = {_key(v): j for j, v in enumerate(used + rest)}  # type: ignore
+    lp._mealplan_columns = {_key(v): j for j, v in enumerate(used + rest)}
     return list(used) + rest
 
 
@@ -168,7 +168,7 @@ class BulkHiGHS(pulp.HiGHS):
             # PuLP 3.3 adds columns and rows one call at a time
             # PuLP 3 re-walks every row in lp.variables(): do it once
             variables = _all_variables(lp, lp.variables())
-            self._variables = variables
+            self._variables: list | None = variables
             for i, var in enumerate(variables):
                 var.index = i
             constraints = lp.constraints()
@@ -409,7 +409,9 @@ def solve_few_integers(
         h.changeColsBounds(len(cols), cols, lo, hi)
         h.run()
         node = _outcome(h, False)
-        if node.status != SolveStatus.OPTIMAL or node.objective >= best_obj - 1e-9:
+        if node.status != SolveStatus.OPTIMAL or node.objective is None:
+            continue
+        if node.objective >= best_obj - 1e-9:
             continue
         x = np.array(h.getSolution().col_value)[cols]
         frac = np.abs(x - np.round(x))

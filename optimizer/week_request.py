@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from optimizer.errors import ProfileError
+
+if TYPE_CHECKING:
+    from optimizer.foods import FoodTable
 
 
 def week_document(
@@ -54,7 +57,9 @@ def kept_days(days: int, keep: str | None, regenerate_day: int | None) -> tuple[
     return parse_days(keep, days) if keep else ()
 
 
-def bottle_sizes(supplements) -> dict[str, float]:  # noqa: ANN001 (FoodTable)
+def bottle_sizes(supplements: FoodTable) -> dict[str, float]:
     """Units per bottle of each supplement, for the shopping list (none: no column)."""
     frame = supplements.frame
-    return frame["units_per_bottle"].to_dict() if "units_per_bottle" in frame.columns else {}
+    if "units_per_bottle" not in frame.columns:
+        return {}
+    return {str(k): float(v) for k, v in frame["units_per_bottle"].items()}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -124,19 +125,19 @@ def why_not(
     units = servings * srv_units
     grams = units * row["unit_g"] if row["unit_g"] == row["unit_g"] else None
     desc = row["serving_desc"] or f"1 x {row['unit_label']}"
-    head = {
-        "food_id": food_id,
-        "name": str(row["name"]),
-        "servings": float(servings),
-        "serving_desc": str(desc),
-        "grams": grams,
-    }
+    answer = partial(  # the fields every answer shares
+        WhyNot,
+        food_id=food_id,
+        name=str(row["name"]),
+        servings=float(servings),
+        serving_desc=str(desc),
+        grams=grams,
+    )
     base = base or solve_plan(table, supplements, profile, price_year, where)
     year = base.prices.year
     blocked = _not_allowed(table, supplements, profile, food_id, units, price_year, where)
     if blocked:
-        return WhyNot(
-            **head,
+        return answer(
             status="not_allowed",
             reason=blocked,
             base_cost_usd=base.cost_usd,
@@ -146,8 +147,7 @@ def why_not(
     serving_cost = units * price
     have = base.foods.loc[base.foods["id"] == food_id, "amount_units"].sum()
     if have >= units - 1e-9:
-        return WhyNot(
-            **head,
+        return answer(
             status="in_plan",
             reason=f"It is in the plan already ({have / srv_units:.2f} servings a day).",
             base_cost_usd=base.cost_usd,
@@ -162,8 +162,7 @@ def why_not(
     try:
         forced = solve_plan(table, supplements, forced_profile, price_year, where)
     except InfeasibleError as err:
-        return WhyNot(
-            **head,
+        return answer(
             status="no_plan_with_it",
             reason=(
                 f"No plan can include {servings:g} serving(s): "
@@ -176,8 +175,7 @@ def why_not(
             diagnosis=err.diagnosis,
         )
     extra = forced.cost_usd - base.cost_usd
-    return WhyNot(
-        **head,
+    return answer(
         status="priced_in",
         reason=(
             f"{servings:g} serving(s) would add ${extra:.2f}/day: the serving costs "
@@ -203,7 +201,7 @@ def _not_allowed(
 ) -> str:
     """Why the profile keeps the food out (or caps it below the asked amount); '' if not."""
     frame = table.frame
-    reason = frame.at[food_id, "exclusion_reason"]
+    reason = str(frame.at[food_id, "exclusion_reason"])
     if reason:
         return f"It is not a plan candidate in the food table: {reason}."
     one = frame.loc[[food_id]]

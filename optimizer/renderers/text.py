@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 LABELS = {
@@ -95,7 +96,9 @@ def signed_usd(x: float) -> str:
     return ("+" if x >= 0 else "-") + usd(abs(x))
 
 
-def table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> list[str]:
+def table(
+    headers: list[str], rows: list[list[str]], right: AbstractSet[int] = frozenset()
+) -> list[str]:
     """Lines of a plain-text table: a header, a rule, the rows; `right` columns right-aligned.
 
     Hand-built rather than `rich`: the output must stay plain, width-independent text

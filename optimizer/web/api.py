@@ -126,14 +126,14 @@ def _why_not(request, w, doc):
 def _week(request, w, doc):
     from optimizer.documents import week_to_dict
     from optimizer.week import solve_week, week_options
+    from optimizer.week_request import bottle_sizes
 
     prof = _profile(w, doc)
     foods, supps = w.tables()
     opts = _call(week_options, prof)
     with w.week_lock:  # one week search at a time, as on the page
         week = _call(solve_week, foods, supps, prof, opts, _year(request))
-    sizes = supps.frame.get("units_per_bottle")
-    return week_to_dict(week, sizes.to_dict() if sizes is not None else {})
+    return week_to_dict(week, bottle_sizes(supps))
 
 
 def _diff(request, w, doc):
@@ -151,7 +151,7 @@ def _diff(request, w, doc):
         d = plan_to_dict(plan)
         d["explanation"] = explanation_dict(plan)
         plans.append(d)
-    diff = plan_diff(*plans, "a", "b")
+    diff = plan_diff(plans[0], plans[1], "a", "b")
     return {"format": "mealplan-diff", "diff": diff, "text": render("diff", "table", diff)}
 
 

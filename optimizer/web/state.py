@@ -170,6 +170,7 @@ class Workbench:
         from optimizer.documents import week_to_dict
         from optimizer.profile_toml import profile_to_toml
         from optimizer.week import solve_week, week_options
+        from optimizer.week_request import bottle_sizes
 
         _, year, out = self.read(form)
         if out.profile is None:
@@ -193,8 +194,7 @@ class Workbench:
             except OptimizerError as err:
                 out.error = strip_source(str(err))
                 return out
-            sizes = supps.frame.get("units_per_bottle")
-            out.plan = week_to_dict(week, sizes.to_dict() if sizes is not None else {})
+            out.plan = week_to_dict(week, bottle_sizes(supps))
             self._weeks[key] = out.plan
             while len(self._weeks) > WEEK_CACHE:
                 self._weeks.popitem(last=False)
