@@ -9,6 +9,7 @@ The public API, for notebooks (imported lazily so `mealplan --help` stays fast):
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import Any
 
 _EXPORTS = {
@@ -32,6 +33,9 @@ _EXPORTS = {
     "InfeasibleError": "optimizer.errors",
 }
 __all__ = sorted(_EXPORTS)
+# A library logs, it does not print: progress goes nowhere unless the caller (or
+# `mealplan -v`) adds a handler.
+logging.getLogger("optimizer").addHandler(logging.NullHandler())
 
 
 def __getattr__(name: str) -> Any:

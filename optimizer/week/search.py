@@ -90,6 +90,8 @@ def _solve(
 ):
     """One sub-problem, ended by its node limit (the clock is only a safety net)."""
     left = ctx.deadline - time.perf_counter()
+    if left <= 0:  # the clock ran out before this sub-problem: it gets the safety minimum
+        result.stopped_early = True
     result.subproblems += 1
     out = run_highs(
         m.prob,

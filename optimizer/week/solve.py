@@ -219,6 +219,7 @@ def _search(
     per_slot, per_target = opts.candidates_per_slot, opts.sources_per_target
     cand = np.zeros(0, dtype=int)
     partial: Assignment | None = None
+    stopped = False
     for attempt in (1, 2):
         more = pick_candidates(
             wi.bound_model, full.foods, rules.allowed, typical, full.group,
@@ -232,6 +233,8 @@ def _search(
             partial = partial.remapped(np.searchsorted(cand, old))
         log.info("search on %d candidate foods (attempt %d)", len(cand), attempt)
         found = search_week(ctx, _kept_assignment(wi.kept, ctx), partial, 2 * attempt - 2)
+        found.stopped_early |= stopped  # the clock cut an earlier attempt short
+        stopped = found.stopped_early
         if found.week is not None:
             return found, ctx
         partial = found.made.without(opts.keep_days)
