@@ -33,6 +33,28 @@ def test_every_data_file_ships_in_the_wheel():
     assert not missing, f"add a package-data pattern for {missing}"
 
 
+def test_every_file_of_the_package_ships_in_the_wheel():
+    # Templates, static files and py.typed are package data: each must match a pattern
+    # of its own package (as setuptools globs it), or a wheel would lack it.
+    dirs = {p: ROOT.joinpath(*p.split(".")) for p in CONFIG["packages"] if p != "optimizer.data"}
+    shipped = {
+        f for pkg, d in dirs.items() for g in CONFIG["package-data"].get(pkg, []) for f in d.glob(g)
+    }
+    missing = [
+        str(f.relative_to(ROOT))
+        for f in sorted((ROOT / "optimizer").rglob("*"))
+        if f.is_file() and f.suffix not in (".py", ".pyc") and f not in shipped
+    ]
+    assert not missing, f"add a package-data pattern for {missing}"
+
+
+def test_the_package_says_it_is_typed():
+    # PEP 561: py.typed tells type checkers to read the package's own annotations
+    # (mypy checks them in CI; .ci/run also looks for py.typed in the built wheel).
+    assert (ROOT / "optimizer" / "py.typed").is_file()
+    assert "py.typed" in CONFIG["package-data"]["optimizer"]
+
+
 def test_an_installed_package_reads_its_own_data(tmp_path, monkeypatch):
     from optimizer import paths
 
