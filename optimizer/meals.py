@@ -110,7 +110,6 @@ class MealModel:
     objective: str
     supp_ub: np.ndarray
     floor: Floor | None = None
-    penalty: np.ndarray | None = None
     name: str = "meals"
     prob: pulp.LpProblem = field(init=False)
     x: dict = field(init=False)  # (i, d, s) -> amount (units or steps)
@@ -156,9 +155,7 @@ class MealModel:
         self.u = {k: ud[f"{self.supps.index[k[0]]}_{k[1]}"] for k in ukeys}
         for (j, _d), v in self.u.items():
             v.upBound = float(self.supp_ub[j])
-        cost_f = (
-            column(self.foods, self.objective) + (0 if self.penalty is None else self.penalty)
-        ) * step
+        cost_f = column(self.foods, self.objective) * step
         cost_s = column(self.supps, self.objective)
         self.prob += affine(
             [(v, cost_f[i]) for (i, _d, _s), v in self.x.items() if cost_f[i]]

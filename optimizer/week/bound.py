@@ -77,16 +77,18 @@ def averaged_day_bound(
     daily = set(ctx.group[ctx.foods.index.isin(list(opts.daily_pins()))].tolist())
     daily |= set(ctx.free_days)
     share = min(1.0, opts.max_days_per_food / opts.days)
+    names: dict[int, str] = {}  # food group -> its row
     for (g, _d), eaten in m.eaten_group.items():
         if g not in daily and eaten:
-            m.prob.addConstraint(affine([(v, 1.0) for v in eaten]) <= share, f"avg_days_{g}")
+            names[g] = f"avg_days_{m.code(g)}"
+            m.prob.addConstraint(affine([(v, 1.0) for v in eaten]) <= share, names[g])
     out = run_highs(m.prob, mip=False, presolve=True)
     if out.status != SolveStatus.OPTIMAL:
         return None, {}
+    by_name = {c.name: c for c in m.prob.constraints()}
     prices = {}
-    for c in m.prob.constraints():
-        name = c.name or ""
-        if name.startswith("avg_days_") and c.pi is not None and c.pi < -1e-9:
-            prices[int(name.removeprefix("avg_days_"))] = -float(c.pi)
-    assert out.objective is not None  # optimal
+    for g, name in names.items():
+        pi = by_name[name].pi
+        if pi is not None and pi < -1e-9:
+            prices[g] = -float(pi)
     return out.objective * opts.days, prices

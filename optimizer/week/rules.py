@@ -52,7 +52,6 @@ def build_week_model(ctx: SearchContext, spec: DaysSpec, name: str = "week") -> 
         ctx.objective,
         ctx.supp_ub,
         floor=ctx.floor,
-        penalty=None if ctx.penalty is None else ctx.penalty[idx],
         name=name,
     )
     m.group = ctx.group[idx]
@@ -77,6 +76,14 @@ class WeekModel(MealModel):
     group: np.ndarray = field(init=False, repr=False)  # set by build_week_model
     protein: np.ndarray = field(init=False, repr=False)
     eaten_group: dict = field(init=False, default_factory=dict)  # (group, day) -> var/list
+    _first: dict = field(init=False, default_factory=dict)  # group -> its first food code
+
+    def code(self, g: int) -> str:
+        """A food group's name in row names: the food code of its first member."""
+        if not self._first:
+            for i in range(len(self.foods) - 1, -1, -1):
+                self._first[int(self.group[i])] = str(self.foods.index[i])
+        return self._first[int(g)]
 
     def group_eaten(self, g: int, d: int) -> list:
         """Binaries adding up to 1 when any variant of food group g is eaten on day d."""
@@ -117,16 +124,17 @@ class WeekModel(MealModel):
                 terms = [(v, 1.0) for i in ms for v in self.eaten(i, d)]
                 # z is 1 exactly when a variant is eaten (at most len(ms) of them)
                 self.prob.addConstraint(
-                    affine(terms + [(z, -float(len(ms)))]) <= 0, f"group_{g}_{d}"
+                    affine(terms + [(z, -float(len(ms)))]) <= 0, f"group_{self.code(g)}_{d}"
                 )
                 self.prob.addConstraint(
-                    affine([(v, -1.0) for v, _ in terms] + [(z, 1.0)]) <= 0, f"group_on_{g}_{d}"
+                    affine([(v, -1.0) for v, _ in terms] + [(z, 1.0)]) <= 0,
+                    f"group_on_{self.code(g)}_{d}",
                 )
         for g, ms in members.items():
             limit = max_days_per_food if max_days is None else int(max_days[ms[0]])
             if limit < days and g not in exempt:
                 terms = [(v, 1.0) for d in range(days) for v in self.group_eaten(g, d)]
-                self.prob.addConstraint(affine(terms) <= limit, f"days_{g}")
+                self.prob.addConstraint(affine(terms) <= limit, f"days_{self.code(g)}")
 
     def define_day_prices(self, prices: dict[int, float], exempt: frozenset[int]) -> None:
         """Scarce foods cost a little more per day eaten (search guidance, not a rule)."""
@@ -147,7 +155,7 @@ class WeekModel(MealModel):
         for g in sorted(groups):
             for a, b in adjacent:
                 terms = [(v, 1.0) for v in self.group_eaten(g, a) + self.group_eaten(g, b)]
-                self.prob.addConstraint(affine(terms) <= 1, f"rotate_{g}_{a}_{b}")
+                self.prob.addConstraint(affine(terms) <= 1, f"rotate_{self.code(g)}_{a}_{b}")
 
     def define_distinct_days(self, menus: Sequence[Sequence[int]]) -> None:
         """Each day leaves out at least one food of every given menu (no copied days)."""

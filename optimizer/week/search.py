@@ -273,7 +273,6 @@ def search_week(
     if len(free_days) < 2 or opts.improve_rounds == 0:
         result.week = cur
         return result
-    true_ctx = replace(ctx, penalty=None)
     cost = cur.cost(ctx)
     rng = np.random.default_rng(opts.seed)
     pairs = [(a, b) for ai, a in enumerate(free_days) for b in free_days[ai + 1 :]]
@@ -285,7 +284,7 @@ def search_week(
             result.stopped_early = True
             break
         free = list(pairs[order[k]])
-        new = reoptimize(true_ctx, cur, free, result)
+        new = reoptimize(ctx, cur, free, result)
         if new is None:
             continue
         cand = cur.replaced(new, free)

@@ -95,7 +95,6 @@ class SearchContext:
     # foods pinned for every day)
     nodes: int = 100  # branch-and-bound nodes per sub-problem
     deadline: float = float("inf")  # perf_counter time the clock safety net fires at
-    penalty: np.ndarray | None = None
     # per variety group: a price per day it is eaten, added to each sub-problem's
     # objective so that the days made first leave scarce foods for the days after
     day_prices: dict[int, float] = field(default_factory=dict)
