@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -51,7 +50,7 @@ class RealismReport:
     foods_eaten: int  # allowed foods that enough people eat
     candidates: int  # foods the MILP chose from
     # of the meals: optimal (on the candidates), a limit, or a dive; a week's: heuristic
-    status: SolveStatus | Literal["heuristic"]
+    status: SolveStatus
     milp_gap: float | None
 
 

@@ -249,6 +249,7 @@ class SolveStatus(StrEnum):
     NODE_LIMIT = "node_limit"  # a work limit
     ITERATION_LIMIT = "iteration_limit"  # a work limit
     DIVE = "dive"  # a plan from LP dives, not a proof
+    HEURISTIC = "heuristic"  # a week from the day-by-day search, not a proof
     OTHER = "other"  # anything else HiGHS says: never read as a plan
 
 
@@ -260,7 +261,7 @@ ANSWERED = frozenset(
 STOPPED_BY_LIMIT = frozenset(
     {SolveStatus.TIME_LIMIT, SolveStatus.NODE_LIMIT, SolveStatus.ITERATION_LIMIT}
 )
-HEURISTIC = STOPPED_BY_LIMIT | {SolveStatus.DIVE}
+NOT_PROVEN = STOPPED_BY_LIMIT | {SolveStatus.DIVE, SolveStatus.HEURISTIC}
 
 
 @dataclass(frozen=True)

@@ -62,4 +62,5 @@ def bottle_sizes(supplements: FoodTable) -> dict[str, float]:
     frame = supplements.frame
     if "units_per_bottle" not in frame.columns:
         return {}
-    return {str(k): float(v) for k, v in frame["units_per_bottle"].items()}
+    # an empty cell (no bottle size given) means no bottle count for that product
+    return {str(k): float(v) for k, v in frame["units_per_bottle"].items() if v == v and v > 0}

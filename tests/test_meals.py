@@ -165,3 +165,18 @@ def test_a_week_in_half_servings_keeps_portions_and_meals():
     # 60 mg a day: A+B $0.15, A+C or B alone $0.20; A and B on 2 days each, no day a
     # copy of another: A+B, then A+C and B alone (either order): $0.55
     assert week.cost_usd == pytest.approx(0.55)
+
+
+def test_a_catalog_without_a_bottle_size_gives_no_bottle_count():
+    from optimizer.week_request import bottle_sizes
+
+    supps = table(
+        [
+            {"supplement_id": "a", "name": "A", "unit": "tablet", "price_per_unit": 0.1,
+             "max_units_per_day": 1, "units_per_bottle": 100},
+            {"supplement_id": "b", "name": "B", "unit": "tablet", "price_per_unit": 0.1,
+             "max_units_per_day": 1, "units_per_bottle": ""},
+        ],
+        default_unit="tablet",
+    )  # fmt: skip
+    assert bottle_sizes(supps) == {"a": 100.0}  # B's empty cell crashed the shopping list

@@ -91,4 +91,5 @@ def averaged_day_bound(
         pi = by_name[name].pi
         if pi is not None and pi < -1e-9:
             prices[g] = -float(pi)
+    assert out.objective is not None  # optimal
     return out.objective * opts.days, prices

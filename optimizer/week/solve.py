@@ -289,7 +289,7 @@ def _realism_report(
     free = _free_cost(inp.foods, inp.supps, inp.targets, inp, where)
     return RealismReport(
         rule_texts(profile.realism), free * wi.opts.days, lower, int(wi.usable.sum()),
-        candidates, "heuristic", None,
+        candidates, SolveStatus.HEURISTIC, None,
     )  # fmt: skip
 
 
