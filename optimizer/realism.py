@@ -186,7 +186,13 @@ def food_rules(
     allowed = meal_mask(foods, slots, opts)
     allowed[own & ~allowed.any(axis=1)] = True
     addition = is_addition(foods) & ~own
+    # an addition: at most what people typically add at one occasion (not the p95 spoonful)
+    add_hi = _num(foods, f"occasion_{opts.addition_high}_g") / per
+    hi = np.where(addition & ~np.isnan(add_hi), np.fmax(np.fmin(hi, add_hi), lo), hi)
     two, meal_lo, meal_hi, day_lo, day_hi = _two_meals(foods, opts, cap_units, per, age, own)
+    meal_hi = np.where(
+        addition & ~np.isnan(add_hi), np.fmax(np.fmin(meal_hi, add_hi), meal_lo), meal_hi
+    )
     lo, hi = np.where(two, meal_lo, lo), np.where(two, meal_hi, hi)
     day_lo, day_hi = np.where(two, day_lo, lo), np.where(two, day_hi, hi)
     return FoodRules(

@@ -16,6 +16,7 @@ MEALS = ("breakfast", "lunch", "dinner", "snack")  # the NHANES occasion groups 
 AGE_GROUPS = ((0, 0, "0"), (1, 3, "1_3"), (4, 8, "4_8"), (9, 18, "9_18"), (19, 50, "19_50"))
 LOW_QUANTILES = ("p10", "p25", "p50")
 HIGH_QUANTILES = ("p75", "p90", "p95")
+ADDITION_QUANTILES = ("p50", "p75", "p90", "p95")
 INTAKE_SOURCE = "NHANES/WWEIA 2017-March 2020, day 1 (data/intake.csv)"
 ITEMS_PER_MEAL = (("breakfast", 4), ("lunch", 5), ("dinner", 5), ("snack", 3))
 
@@ -35,6 +36,7 @@ class RealismOptions:
     variants_per_day: int = 1
     two_meals_min_reports: float = 1.25  # reports per eater-day for a food to go in 2 meals
     additions_per_meal: int = 2
+    addition_high: str = "p50"  # an addition at most this of what people add at one occasion
     addition_companions: bool = True
     companion_share_min: float = 0.10
 
@@ -45,6 +47,12 @@ class RealismOptions:
             raise ProfileError(
                 f"{where}: amount_low must be one of {', '.join(LOW_QUANTILES)}, "
                 f"not '{self.amount_low}'{did_you_mean(self.amount_low, LOW_QUANTILES)}"
+            )
+        if self.addition_high not in ADDITION_QUANTILES:
+            raise ProfileError(
+                f"{where}: addition_high must be one of {', '.join(ADDITION_QUANTILES)}, "
+                f"not '{self.addition_high}'"
+                f"{did_you_mean(self.addition_high, ADDITION_QUANTILES)}"
             )
         if self.amount_high not in HIGH_QUANTILES:
             raise ProfileError(

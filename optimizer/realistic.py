@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.candidates import pick_candidates
+from optimizer.dive import dive
 from optimizer.errors import InfeasibleError, SolverError
 from optimizer.meals import FoodRules, MealModel, MealShape, build_meals
 from optimizer.model import Model, build_model
@@ -27,7 +28,7 @@ from optimizer.profile import Profile
 from optimizer.quantities import resolve_quantities, totals_of
 from optimizer.realism import INTAKE_SOURCE, MEALS, RealismOptions, eaten_mask, food_rules
 from optimizer.rows import nutrient_rows
-from optimizer.solve import SolveOutcome, SolveStatus, dive, run_highs, solve_few_integers
+from optimizer.solve import SolveOutcome, SolveStatus, run_highs, solve_few_integers
 from optimizer.tolerances import AMOUNT_EPS, violates
 from optimizer.variety import variety_groups
 
@@ -79,8 +80,8 @@ def rule_texts(opts: RealismOptions) -> tuple[str, ...]:
         + (", one food of a category a meal" if opts.one_per_category_per_meal else "")
         + f"; at most {opts.variants_per_day} kind(s) of a food a day (one milk, one bread)",
         f"Ingredients are not dishes: oils, sugar, condiments, herbs, dry milk and the like "
-        f"only in amounts people add at one meal, with a food they are eaten with, at most "
-        f"{opts.additions_per_meal} a meal",
+        f"only in amounts people add at one meal (at most the {opts.addition_high}), with a "
+        f"food they are eaten with, at most {opts.additions_per_meal} a meal",
     )
 
 
