@@ -74,7 +74,8 @@ def rule_texts(opts: RealismOptions) -> tuple[str, ...]:
         f"Foods people eat: reported by at least {opts.min_respondents} people, "
         f"{opts.min_respondents_age_group} of them in the client's age group ({INTAKE_SOURCE})",
         f"Amounts people eat: between the {opts.amount_low} and {opts.amount_high} of what "
-        "eaters eat in a day and at one meal; a food is eaten at one meal a day",
+        "eaters eat in a day and at one meal; a food is eaten at one meal a day (two for "
+        "foods eaten twice a day, like milk and tea)",
         f"Meals: a food only at meals with at least {opts.meal_share_min:.0%} of its reports; "
         f"at most {items} foods a meal"
         + (", one food of a category a meal" if opts.one_per_category_per_meal else "")
