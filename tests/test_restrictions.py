@@ -480,6 +480,21 @@ def test_pregnancy_week_has_no_hazard_food_and_says_which_rules_it_applied(
     assert liver_is_handled(week.notes)
 
 
+@pytest.mark.slow
+def test_toddler_week_has_no_choking_hazard(real_foods, real_supplements, raw_foods):
+    from optimizer.week import WeekOptions, solve_week
+
+    week = solve_week(
+        real_foods, real_supplements, Profile(stage=LifeStage("male", 2)), WeekOptions()
+    )
+    ids = sorted(set(week.items["id"]))
+    names = raw_foods.loc[ids, "description"]
+    assert not names.str.contains(CHOKING_WORDS, case=False, regex=True).any(), list(names)
+    carried = real_foods.frame.loc[ids, "hazards"].astype(str)
+    assert not carried.str.contains("choking").any(), list(names)
+    assert any("Children under 4" in n for n in week.notes)
+
+
 # --- the command line: options, profile keys, notes in every output format ------------------
 def test_allergen_and_allow_hazard_options_and_profile_keys(runner, tmp_path):
     from optimizer.cli import cli
