@@ -61,7 +61,18 @@ def test_same_json_on_an_idle_and_a_busy_machine(args):
 def test_a_week_the_time_limit_cuts_short_says_so():
     import json
 
-    # 14 days take far more than 2 s anywhere: the clock must cut them
-    d = json.loads(run(["week", "--days", "14", "--time-limit", "2", "--format", "json"]))
-    assert d["solver"]["status"] == "stopped_early"
-    assert any("time limit (2 s) stopped part of the search" in n for n in d["notes"])
+    # 14 days take far more than 2 s anywhere: the clock must cut them. Either a week
+    # comes back marked as stopped early, or no week, saying the clock cut the search.
+    r = subprocess.run(
+        [*MEALPLAN, "week", "--days", "14", "--time-limit", "2", "--format", "json"],
+        capture_output=True,
+        timeout=600,
+        text=True,
+    )
+    if r.returncode == 0:
+        d = json.loads(r.stdout)
+        assert d["solver"]["status"] == "stopped_early"
+        assert any("time limit (2 s) stopped part of the search" in n for n in d["notes"])
+    else:
+        assert r.returncode == 3, r.stderr
+        assert "the time limit cut the search short" in r.stderr
