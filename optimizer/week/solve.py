@@ -420,8 +420,11 @@ def _repair_candidates(
     return left[local]
 
 
-def _x(v: float) -> float:
-    """A kept amount as the model holds it (whole steps stay whole)."""
+def _x(v: float, whole: bool) -> float:
+    """A kept amount as the model holds it: whole steps stay whole; a continuous amount
+    is kept to the last bit (snapping 5.00000000000001 to 5 changed a kept day)."""
+    if not whole:
+        return float(v)
     r = round(v)
     return float(r) if abs(v - r) < 1e-6 else float(v)
 
@@ -431,8 +434,11 @@ def _kept_assignment(kept: dict, ctx: SearchContext) -> Assignment:
     pos = {fid: i for i, fid in enumerate(ctx.foods.index)}
     spos = {sid: j for j, sid in enumerate(ctx.supps.index)}
     # the saved amount in table units, exactly as the week held it
+    whole = ctx.rules.step is not None
     steps = {
-        (pos[it["id"]], it["day"] - 1, it["slot"]): _x(it["amount_units"] / ctx.step[pos[it["id"]]])
+        (pos[it["id"]], it["day"] - 1, it["slot"]): _x(
+            it["amount_units"] / ctx.step[pos[it["id"]]], whole
+        )
         for it in kept.get("items", [])
     }
     units = {
