@@ -288,6 +288,14 @@ def test_data_build(runner, tmp_path):
         "food_flags.csv",
     ):
         assert (tmp_path / name).read_bytes() == (ROOT / "data" / name).read_bytes(), name
+    # the reference tables the project keeps (dri_micronutrients.csv ...) come out the same
+    from optimizer.build_data import PROJECT_REFERENCE_FILES
+
+    assert "dri_micronutrients.csv" in PROJECT_REFERENCE_FILES
+    for name in PROJECT_REFERENCE_FILES:
+        built = (tmp_path / "reference" / name).read_bytes()
+        assert built == (ROOT / "data" / "reference" / name).read_bytes(), name
+    assert (tmp_path / "reference" / "dri_minerals_protein_fiber.csv").is_file()
     fails(
         runner.invoke(cli, ["data", "build", "--raw", str(tmp_path / "nope")]),
         1,

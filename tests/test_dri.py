@@ -221,19 +221,3 @@ def test_default_plans_stay_feasible_and_meet_the_new_targets(stage, real_foods,
     if stage.age < 2:
         assert n.at["added_sugars_pct_energy", "amount"] <= 1e-6
         assert "saturated_fat_pct_energy" not in n.index
-
-
-@pytest.mark.slow
-def test_data_build_keeps_the_project_reference_tables(tmp_path):
-    from optimizer.build_data import PROJECT_REFERENCE_FILES, build_data
-    from tests.conftest import ROOT
-
-    raw = ROOT.parent / "shared" / "data" / "raw"
-    if not raw.is_dir():
-        pytest.skip("shared raw data not beside the project")
-    build_data(raw, tmp_path)
-    assert "dri_micronutrients.csv" in PROJECT_REFERENCE_FILES
-    for name in PROJECT_REFERENCE_FILES:
-        built = (tmp_path / "reference" / name).read_bytes()
-        assert built == (ROOT / "data" / "reference" / name).read_bytes(), name
-    assert (tmp_path / "reference" / "dri_minerals_protein_fiber.csv").is_file()

@@ -136,3 +136,20 @@ def test_a_kept_continuous_amount_is_kept_to_the_last_bit():
     again = solve_week(table(FOODS), no_supplements(), PROFILE, keep, previous=saved)
     kept = again.items[again.items["day"] == 1]
     assert list(kept["amount_units"]) == [it["amount_units"] for it in day1]
+
+
+def test_the_search_adds_candidates_when_the_first_run_out(caplog):
+    # One candidate a meal and one source a target: the bound LP sees A alone, so the
+    # first search has A only; day 2 cannot eat A again (one day a food), and the search
+    # goes on from day 2 with the daily LP's pick among the foods not used up: B.
+    import logging
+
+    few = WeekOptions(**{**OPTS.__dict__, "candidates_per_slot": 1, "sources_per_target": 1})
+    with caplog.at_level(logging.INFO, logger="optimizer.week"):
+        week = solve_week(table(FOODS), no_supplements(), PROFILE, few)
+    assert "day 2 could not be made from 1 candidates" in caplog.text
+    assert "search on 2 candidate foods (attempt 2)" in caplog.text
+    assert week.candidates == 2
+    assert week.cost_usd == pytest.approx(0.40, abs=1e-9)
+    assert list(week.items.sort_values("day")["id"]) == ["a", "b"]
+    assert check_variety(week) == []
