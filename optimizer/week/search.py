@@ -257,7 +257,7 @@ def search_week(
                 break
         if new is None:
             result.failed_day, result.made = d, cur
-            log.info("day %d could not be made from %d candidates", d + 1, len(ctx.foods))
+            log.info("day %d could not be made from %d candidate foods", d + 1, len(ctx.foods))
             return result
         cur = cur.replaced(new, free)
         built.append(d)

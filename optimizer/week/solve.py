@@ -173,7 +173,7 @@ def solve_week(
     assert found.week is not None  # _search raises when it finds no week
     items, sups, days = read_week(ctx, found.week)
     cost = float(items["cost_usd"].sum() + sups["cost_usd"].sum())
-    log.info("week $%.2f, bound $%.2f, %d sub-problems", cost, lower, found.subproblems)
+    log.info("week $%.2f, bound $%.2f, %d sub-problem(s)", cost, lower, found.subproblems)
     return WeekPlan(
         profile, opts, list(wi.inputs.targets), items, sups, days, cost, lower,
         (cost - lower) / cost if cost > 0 else 0.0, None,
@@ -219,7 +219,7 @@ def _search(
     per_slot, per_target = opts.candidates_per_slot, opts.sources_per_target
     cand = np.zeros(0, dtype=int)
     partial: Assignment | None = None
-    stopped = False
+    stopped, solved = False, 0
     for attempt in (1, 2):
         more = pick_candidates(
             wi.bound_model, full.foods, rules.allowed, typical, full.group,
@@ -235,6 +235,8 @@ def _search(
         found = search_week(ctx, _kept_assignment(wi.kept, ctx), partial, 2 * attempt - 2)
         found.stopped_early |= stopped  # the clock cut an earlier attempt short
         stopped = found.stopped_early
+        found.subproblems += solved  # those of the earlier attempt too
+        solved = found.subproblems
         if found.week is not None:
             return found, ctx
         partial = found.made.without(opts.keep_days)
