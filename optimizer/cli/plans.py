@@ -181,7 +181,8 @@ def parse_slots(_ctx: click.Context, _param: click.Parameter, text: str | None):
     "--time-limit",
     "time_limit_s",
     type=Finite(2, 600),
-    help="Seconds for the search (default 18).",
+    help="A safety net in seconds (default 300): the search stops when it runs out and "
+    "says so. The week itself is fixed by work limits, not by the clock.",
 )
 def week(fmt: str, output: Path | None, **kw) -> None:
     """A 7-day plan with meals, variety and a shopping list, e.g. `mealplan week`."""

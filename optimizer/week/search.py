@@ -19,7 +19,7 @@ import numpy as np
 from optimizer.candidates import spread_over_groups
 from optimizer.errors import ProfileError
 from optimizer.quantities import column
-from optimizer.solve import SolveStatus, run_highs
+from optimizer.solve import SolveOutcome, SolveStatus, run_highs
 from optimizer.week.rules import DaysSpec, build_week_model
 from optimizer.week.state import Assignment, SearchContext, SearchResult
 
@@ -88,10 +88,15 @@ def _solve(
     free: list[int],
     nodes: int | None = None,
 ):
-    """One sub-problem, ended by its node limit (the clock is only a safety net)."""
+    """One sub-problem, ended by its node limit (the clock is only a safety net).
+
+    Once the clock has run out no further sub-problem starts: the search ends there and
+    says the time limit cut it short (a `--time-limit 2` run ends in seconds, not after
+    every remaining day has had its own safety minimum)."""
     left = ctx.deadline - time.perf_counter()
-    if left <= 0:  # the clock ran out before this sub-problem: it gets the safety minimum
+    if left <= 0:
         result.stopped_early = True
+        return SolveOutcome(SolveStatus.TIME_LIMIT, False, None, None, None, 0.0)
     result.subproblems += 1
     out = run_highs(
         m.prob,
@@ -253,7 +258,7 @@ def search_week(
         for back in range(min(len(built), back_off) + 1):
             free = built[len(built) - back :] + [d]
             new = reoptimize(ctx, cur, free, result)
-            if new is not None:
+            if new is not None or result.stopped_early:
                 break
         if new is None:
             result.failed_day, result.made = d, cur

@@ -239,14 +239,22 @@ def _search(
         solved = found.subproblems
         if found.week is not None:
             return found, ctx
+        if found.stopped_early:  # the clock ran out: no second attempt
+            break
         partial = found.made.without(opts.keep_days)
         per_slot, per_target = 2 * per_slot, 2 * per_target
     day = found.failed_day
+    if found.stopped_early:
+        made = f" ({len(found.made.days())} of {opts.days} days made)"
+        raise InfeasibleError(
+            f"The time limit ({opts.time_limit_s:g} s) ran out before the week was made"
+            f"{made}: the search stopped there. Raise --time-limit (time_limit_s): "
+            "it only stops a machine too slow for the week's fixed amount of work."
+        )
     where_failed = f": day {day + 1} could not be made" if day is not None else ""
-    clock = " (the time limit cut the search short)" if found.stopped_early else ""
     raise InfeasibleError(
         "The search found no week that keeps every daily limit, meal and variety rule "
-        f"on the {len(cand)} candidate foods{where_failed}{clock}. Each day alone is "
+        f"on the {len(cand)} candidate foods{where_failed}. Each day alone is "
         "possible, so a week may still exist, but none was proven. Loosen "
         "max_days_per_food (or --variety-by code), max_per_category_per_day, the "
         "realism rules (--realism ...), or remove pins."
