@@ -137,6 +137,21 @@ def diagnose_infeasible(model: Model, targets: list[Target]) -> Diagnosis:
         )
     x = np.array([v.varValue or 0.0 for v in amount])
     u = np.array([round(v.varValue or 0.0) for v in units], dtype=float)
+    shortfalls = _shortfalls(model, elastic, x, u)
+    dj = np.array([v.dj if v.dj is not None else 0.0 for v in amount])
+    blocking = _blocking(model, prob, x, dj)
+    closest, closest_s, cost = _closest_plan(model, x, u)
+    return Diagnosis(shortfalls, blocking, closest, closest_s, cost)
+
+
+def _shortfalls(
+    model: Model,
+    elastic: dict[str, tuple[pulp.LpVariable, RowSpec]],
+    x: np.ndarray,
+    u: np.ndarray,
+) -> list[Shortfall]:
+    """Each relaxed target of the closest plan: by how much, and its safe fix (largest
+    relative gap first)."""
     needed = {c for q in model.quantities.values() for c in q.columns()}
     totals = totals_of(model.foods, x, model.supplements, u, sorted(needed))
     shortfalls = []
@@ -157,8 +172,13 @@ def diagnose_infeasible(model: Model, targets: list[Target]) -> Diagnosis:
             )
         )
     shortfalls.sort(key=lambda s: -s.gap / max(abs(s.value), 1e-9))
-    dj = np.array([v.dj if v.dj is not None else 0.0 for v in amount])
-    blocking = _blocking(model, prob, x, dj)
+    return shortfalls
+
+
+def _closest_plan(
+    model: Model, x: np.ndarray, u: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+    """The closest plan's foods and supplements, and its cost."""
     foods = model.foods.assign(amount_units=x)[x > 1e-7]
     closest = pd.DataFrame(
         {
@@ -176,8 +196,7 @@ def diagnose_infeasible(model: Model, targets: list[Target]) -> Diagnosis:
             "cost_usd": sups["units"] * column(sups, model.objective),
         }
     )
-    cost = float(closest["cost_usd"].sum() + closest_s["cost_usd"].sum())
-    return Diagnosis(shortfalls, blocking, closest, closest_s, cost)
+    return closest, closest_s, float(closest["cost_usd"].sum() + closest_s["cost_usd"].sum())
 
 
 @dataclass(frozen=True)

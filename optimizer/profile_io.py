@@ -181,11 +181,30 @@ def parse_target(name: str, spec: Any, source: str) -> Target:
 
 
 def profile_from_dict(doc: dict, source: str) -> Profile:
-    """Validate a parsed TOML document into a Profile."""
+    """Validate a parsed TOML document into a Profile: one parser per table."""
     _check_keys(doc, TOP_KEYS, source)
     prof = Profile(name=str(doc.get("name", Path(source).stem)))
     changes: dict[str, Any] = {}
-    stage_d = _table(doc, "life_stage", source)
+    _stage_changes(prof, _table(doc, "life_stage", source), source, changes)
+    _target_changes(doc, source, changes)
+    _food_changes(_table(doc, "foods", source), source, changes)
+    _supplement_changes(_table(doc, "supplements", source), source, changes)
+    _clinical_changes(_table(doc, "clinical", source), source, changes)
+    if "week" in doc:
+        changes["week"] = parse_week(_table(doc, "week", source), source)
+    if "realism" in doc:
+        changes["realism"] = parse_realism(_table(doc, "realism", source), source)
+    if "defaults" in doc:
+        changes["dri_defaults"] = _bool(doc["defaults"], f"{source}: defaults")
+    if "objective" in doc:
+        if not isinstance(doc["objective"], str):
+            raise ProfileError(f"{source}: objective must be a column name")
+        changes["objective"] = doc["objective"]
+    return prof.with_changes(source, **changes)
+
+
+def _stage_changes(prof: Profile, stage_d: dict, source: str, changes: dict) -> None:
+    """[life_stage]: sex, age, activity, pregnancy, lactation, body weight."""
     _check_keys(stage_d, STAGE_KEYS, f"{source} [life_stage]")
     stage_kw: dict[str, Any] = {}
     for k, v in stage_d.items():
@@ -202,6 +221,10 @@ def profile_from_dict(doc: dict, source: str) -> Profile:
             stage_kw[k] = _number(v, w)
     if stage_kw:
         changes["stage"] = replace(prof.stage, **stage_kw).validate(source)
+
+
+def _target_changes(doc: dict, source: str, changes: dict) -> None:
+    """[targets] and [pattern] (the food-group amounts are targets too)."""
     targets = [parse_target(n, s, source) for n, s in _table(doc, "targets", source).items()]
     pat = _table(doc, "pattern", source)
     _check_keys(pat, ("enabled",) + PATTERN_GROUPS, f"{source} [pattern]")
@@ -212,7 +235,10 @@ def profile_from_dict(doc: dict, source: str) -> Profile:
             targets.append(parse_target(g, pat[g], source))
     if targets:
         changes["targets"] = targets
-    foods = _table(doc, "foods", source)
+
+
+def _food_changes(foods: dict, source: str, changes: dict) -> None:
+    """[foods]: caps, budget, exclusions, diets, allergens, hazards allowed, limits."""
     _check_keys(foods, FOOD_KEYS, f"{source} [foods]")
     for k in ("max_servings_per_food", "max_grams_per_food", "budget_per_day_usd"):
         if k in foods:
@@ -242,7 +268,10 @@ def profile_from_dict(doc: dict, source: str) -> Profile:
     limits = _table(foods, "limits", f"{source} [foods]")
     if limits:
         changes["food_limits"] = tuple(parse_limit(k, v, source) for k, v in limits.items())
-    sup = _table(doc, "supplements", source)
+
+
+def _supplement_changes(sup: dict, source: str, changes: dict) -> None:
+    """[supplements]: policy "any", "none" or a list of ids."""
     _check_keys(sup, SUPP_KEYS, f"{source} [supplements]")
     if "policy" in sup:
         pol = sup["policy"]
@@ -255,7 +284,10 @@ def profile_from_dict(doc: dict, source: str) -> Profile:
                 f'{source}: supplements.policy must be "any", "none" or a '
                 f"list of supplement ids, not {pol!r}"
             )
-    clin = _table(doc, "clinical", source)
+
+
+def _clinical_changes(clin: dict, source: str, changes: dict) -> None:
+    """[clinical]: kidney disease, dialysis, mineral supplements with kidney disease."""
     _check_keys(clin, CLINICAL_KEYS, f"{source} [clinical]")
     if "kidney_disease" in clin:
         changes["kidney_disease"] = _bool(
@@ -267,17 +299,6 @@ def profile_from_dict(doc: dict, source: str) -> Profile:
         changes["allow_mineral_supplements_with_kidney_disease"] = _bool(
             clin["allow_mineral_supplements"], f"{source}: clinical.allow_mineral_supplements"
         )
-    if "week" in doc:
-        changes["week"] = parse_week(_table(doc, "week", source), source)
-    if "realism" in doc:
-        changes["realism"] = parse_realism(_table(doc, "realism", source), source)
-    if "defaults" in doc:
-        changes["dri_defaults"] = _bool(doc["defaults"], f"{source}: defaults")
-    if "objective" in doc:
-        if not isinstance(doc["objective"], str):
-            raise ProfileError(f"{source}: objective must be a column name")
-        changes["objective"] = doc["objective"]
-    return prof.with_changes(source, **changes)
 
 
 WEEK_KEYS = {
