@@ -90,6 +90,15 @@ def real_supplements() -> FoodTable:
 
 
 @pytest.fixture(scope="session")
+def default_week(real_foods, real_supplements):
+    """The default profile's 7-day week on the real table (solved once per run)."""
+    from optimizer.profile import Profile
+    from optimizer.week import WeekOptions, solve_week
+
+    return solve_week(real_foods, real_supplements, Profile(), WeekOptions())
+
+
+@pytest.fixture(scope="session")
 def raw_foods() -> pd.DataFrame:
     """data/foods.csv read independently of the library, for re-checks."""
     return pd.read_csv(ROOT / "data" / "foods.csv", dtype={"food_code": str}).set_index("food_code")

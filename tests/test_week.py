@@ -19,8 +19,8 @@ from optimizer.week import WeekOptions, check_variety, solve_week
 
 
 @pytest.fixture(scope="module")
-def week(real_foods, real_supplements):
-    return solve_week(real_foods, real_supplements, Profile(), WeekOptions())
+def week(default_week):
+    return default_week
 
 
 @pytest.fixture(scope="module")
