@@ -6,12 +6,19 @@
    and `mealplan plan --no-realism` against a process that only imports the same
    libraries (at most 1.2 times it, issue 2).
 
+The processes run with Python's bytecode cache, as on any machine by default and as a
+wheel install has it (pip compiles at install): the warm-up run writes the project's
+`__pycache__`. This sandbox sets PYTHONDONTWRITEBYTECODE=1, under which an editable
+install recompiles the project's ~15,000 lines in every process while the libraries
+keep the bytecode pip wrote; that figure is printed too.
+
 Run: .venv/bin/python bench/bench_plan.py [--runs 7]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -83,9 +90,13 @@ def raw_highs(args, mip: bool = True) -> tuple[float, float]:
     return time.perf_counter() - t, h.getInfo().objective_function_value
 
 
-def wall(cmd: list[str]) -> float:
+CACHED = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+UNCACHED = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def wall(cmd: list[str], env: dict | None = None) -> float:
     t = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env or CACHED)
     return time.perf_counter() - t
 
 
@@ -123,17 +134,27 @@ def main() -> None:
     plain_cmd = [exe, "plan", "--no-realism"]
     for cmd in (plan_cmd, plain_cmd, imports, imports_nogc):
         wall(cmd)  # warm the page cache and the food-table cache
-    r, p, i, g = [], [], [], []
+    r, p, i, g, u = [], [], [], [], []
     for _ in range(runs):
         r.append(wall(plan_cmd))
         p.append(wall(plain_cmd))
         i.append(wall(imports))
         g.append(wall(imports_nogc))
+    project = Path(__file__).resolve().parent.parent / "optimizer"
+    for _ in range(runs):  # no bytecode of the project's own modules, none written
+        for cache in project.rglob("__pycache__"):
+            shutil.rmtree(cache)
+        u.append(wall(plan_cmd, UNCACHED))
+    wall(plan_cmd)  # leave the cache as it was
     r_m, p_m = statistics.median(r), statistics.median(p)
     i_m, g_m = statistics.median(i), statistics.median(g)
     print(
         f"`mealplan plan` process (realism on):  {1000 * r_m:7.1f} ms  (median of {runs}; "
         f"max {1000 * max(r):.0f} ms; target <= 1000 ms)"
+    )
+    print(
+        f"the same, PYTHONDONTWRITEBYTECODE=1:    {1000 * statistics.median(u):7.1f} ms  "
+        "(editable install: the project compiled in every process)"
     )
     print(f"`mealplan plan --no-realism` process:  {1000 * p_m:7.1f} ms")
     print(f"import-only process:                   {1000 * i_m:7.1f} ms")
