@@ -31,6 +31,9 @@ def reoptimize(
     ctx: SearchContext, cur: Assignment, free: list[int], result: SearchResult
 ) -> Assignment | None:
     """Re-solve the days in `free` with every other day of `cur` held fixed."""
+    if time.perf_counter() > ctx.deadline:  # the clock ran out: no more sub-problems
+        result.stopped_early = True
+        return None
     spec = days_spec(ctx, cur, free)
     idx = spec.foods
     local = {int(i): k for k, i in enumerate(idx)}
