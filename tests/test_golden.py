@@ -42,7 +42,7 @@ from optimizer.profile_io import profile_from_dict
 from optimizer.renderers import REGISTRY, render
 from tests.conftest import mg_tablets, no_supplements, table
 from tests.test_cli import TEXTBOOK, TEXTBOOK_PROFILE
-from tests.test_meals import SEMI, food, profile
+from tests.test_meals import HALF_SERVING_FOODS, HALF_SERVING_WEEK, SEMI, profile
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 EXT = {"table": "txt", "markdown": "md", "csv": "csv", "json": "json", "html": "html"}
@@ -107,22 +107,9 @@ def meals_plan() -> dict:
 @cache
 def tiny_week() -> dict:
     """3 days of lunch from three foods and a magnesium tablet (1 a day at most)."""
-    from optimizer.week import WeekOptions, solve_week
+    from optimizer.week import solve_week
 
-    foods = [
-        food("a", 0.10, 100, 50, 80, {"lunch": 1.0}),
-        food("b", 0.20, 100, 10, 200, {"lunch": 1.0}),
-        food("c", 0.30, 100, 10, 200, {"lunch": 1.0}),
-    ]
-    opts = WeekOptions(
-        days=3,
-        slots=("lunch",),
-        slot_shares=(("lunch", 1.0),),
-        step_servings=0.5,
-        max_days_per_food=2,
-        rotate_protein=False,
-        staple_pct=100,
-    )
+    foods, opts = HALF_SERVING_FOODS, HALF_SERVING_WEEK
     week = solve_week(table(foods), mg_tablets(50, 0.02, 1), profile(60), opts)
     return steady(week_to_dict(week, {"mg_tab": 30}))
 

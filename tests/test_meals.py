@@ -141,22 +141,26 @@ def test_two_meals_for_foods_people_eat_twice_a_day():
     assert plan.foods["grams"].max() <= 250 + 1e-6
 
 
+# Three lunch foods, 3 days in half servings, each food on at most 2 days (also the
+# golden files' tiny week, tests/test_golden.py).
+HALF_SERVING_FOODS = [
+    food("a", 0.10, 100, 50, 80, {"lunch": 1.0}),
+    food("b", 0.20, 100, 10, 200, {"lunch": 1.0}),
+    food("c", 0.30, 100, 10, 200, {"lunch": 1.0}),
+]
+HALF_SERVING_WEEK = WeekOptions(
+    days=3,
+    slots=("lunch",),
+    slot_shares=(("lunch", 1.0),),
+    step_servings=0.5,
+    max_days_per_food=2,
+    rotate_protein=False,
+    staple_pct=100,
+)
+
+
 def test_a_week_in_half_servings_keeps_portions_and_meals():
-    foods = [
-        food("a", 0.10, 100, 50, 80, {"lunch": 1.0}),
-        food("b", 0.20, 100, 10, 200, {"lunch": 1.0}),
-        food("c", 0.30, 100, 10, 200, {"lunch": 1.0}),
-    ]
-    opts = WeekOptions(
-        days=3,
-        slots=("lunch",),
-        slot_shares=(("lunch", 1.0),),
-        step_servings=0.5,
-        max_days_per_food=2,
-        rotate_protein=False,
-        staple_pct=100,
-    )
-    week = solve_week(table(foods), no_supplements(), profile(60), opts)
+    week = solve_week(table(HALF_SERVING_FOODS), no_supplements(), profile(60), HALF_SERVING_WEEK)
     # half servings are 50 g: A is 50 g (its range holds one step), B or C 50-200 g
     assert (week.items["grams"] % 50 == 0).all()
     a = week.items[week.items["id"] == "a"]
