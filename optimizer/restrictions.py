@@ -226,19 +226,34 @@ def excluded_groups(profile) -> set[str]:
     return out
 
 
-NO_DAIRY_NOTE = (
-    "Food-group pattern: this diet rules out milk, so the DGA dairy amount is not required: "
-    "its calcium comes from other foods (the calcium RDA still applies), and calcium-"
-    "fortified soy beverage and soy yogurt, which FPED counts as dairy, may still be eaten "
-    "(Dietary Guidelines 2020-2025: the vegan adaptation of the Healthy Vegetarian pattern; "
-    "people rarely drink the 3 cups of soy beverage a day that replacing the amount would take)."
-)
+def no_dairy_note(profile) -> str:
+    """Why the DGA dairy amount is dropped: the rule that rules milk out, and what stays.
+
+    Soy beverage and soy yogurt are named as alternatives only when soy is allowed.
+    """
+    why = [f"the {d} diet" for d in profile.diets if "milk" in DIET_FLAGS.get(d, ())]
+    if "milk" in profile.allergens:
+        why.append("the milk allergen")
+    rule = " and ".join(why) or "the profile"
+    soy = (
+        "; calcium-fortified soy beverage and soy yogurt, which FPED counts as dairy, may "
+        "still be eaten (people rarely drink the 3 cups a day that replacing the amount "
+        "would take)"
+        if "soy" not in excluded_groups(profile)
+        else "; soy is excluded too, so no fortified soy beverage or soy yogurt either"
+    )
+    return (
+        f"Food-group pattern: {rule} rules out milk, so the DGA dairy amount is not required: "
+        "its calcium comes from other foods (the calcium RDA still applies)"
+        f"{soy} (Dietary Guidelines 2020-2025: the vegan adaptation of the Healthy "
+        "Vegetarian pattern)."
+    )
 
 
 def _pattern_notes(profile) -> list[str]:
     if not profile.pattern or not profile.dri_defaults:
         return []
-    return [NO_DAIRY_NOTE] if "milk" in excluded_groups(profile) else []
+    return [no_dairy_note(profile)] if "milk" in excluded_groups(profile) else []
 
 
 def adapt_pattern(targets: list, profile) -> list:

@@ -547,3 +547,17 @@ def test_foods_show_lists_ingredients_flags_and_hazards(runner):
     assert "Butter, NFS > Butter, stick" in r.output  # the sub-recipes it comes through
     r = runner.invoke(cli, ["foods", "show", "26153100"])  # Tuna, fresh, raw
     assert "raw_animal (pregnancy, under_5)" in r.output
+
+
+def test_the_no_dairy_note_names_the_rule_and_never_offers_excluded_soy():
+    from optimizer.restrictions import no_dairy_note
+
+    vegan = no_dairy_note(Profile(diets=("vegan",)))
+    assert vegan.startswith("Food-group pattern: the vegan diet rules out milk")
+    assert "soy beverage and soy yogurt" in vegan and "may still be eaten" in vegan
+    milk = no_dairy_note(Profile(allergens=("milk",)))
+    assert milk.startswith("Food-group pattern: the milk allergen rules out milk")
+    # a client allergic to soy is never told soy beverage may still be eaten
+    no_soy = no_dairy_note(Profile(diets=("vegan",), allergens=("soy",)))
+    assert "may still be eaten" not in no_soy
+    assert "soy is excluded too" in no_soy
